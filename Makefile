@@ -1,0 +1,40 @@
+# make run: set up and serve the portal with demo data; make test: set up and run every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+HOST ?= 127.0.0.1
+
+.PHONY: run test setup lint messages worker beat
+
+$(VENV)/.installed: requirements.txt scripts/bootstrap_venv.py
+	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+setup: $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
+	$(PY) manage.py migrate --noinput
+
+run: setup
+	$(PY) manage.py seed_demo
+	@echo "Portal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+test: $(VENV)/.installed
+	$(PY) scripts/compile_messages.py
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+# Re-extract the catalogues after changing user-facing strings (needs GNU gettext).
+messages:
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=bench
+
+worker: setup
+	$(VENV)/bin/celery -A kbnn_survey worker -l info
+
+beat: setup
+	$(VENV)/bin/celery -A kbnn_survey beat -l info

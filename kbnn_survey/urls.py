@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from . import health
+
+admin.site.site_header = "Khảo sát sự hài lòng - Kho bạc Nhà nước"
+admin.site.site_title = "Khảo sát KBNN"
+admin.site.index_title = "Quản trị khảo sát"
+
+urlpatterns = [
+    path("healthz", health.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("django.contrib.auth.urls")),
+    path("reports/", include("reports.urls")),
+    path("", include("surveys.urls")),
+]
+
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

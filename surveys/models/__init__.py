@@ -1,0 +1,56 @@
+from .campaigns import Campaign, CampaignStatus, Quota
+from .choices import (
+    DIRECT_CHANNELS,
+    ONLINE_CHANNELS,
+    SCORE_MAX,
+    SCORE_MIN,
+    Channel,
+    Form,
+    Score,
+    channel_form,
+)
+from .followups import OPEN_FOLLOWUP_STATUSES, FollowUp, FollowUpStatus
+from .invitations import Invitation, InvitationSource, SendStatus
+from .questionnaires import Aspect, Question, Questionnaire
+from .responses import (
+    Answer,
+    CommentTriage,
+    RefusalCount,
+    RefusalReason,
+    Response,
+    ResponseContact,
+)
+from .units import RespondentGroup, StaffProfile, Unit, UnitKind
+
+__all__ = [
+    "DIRECT_CHANNELS",
+    "ONLINE_CHANNELS",
+    "OPEN_FOLLOWUP_STATUSES",
+    "SCORE_MAX",
+    "SCORE_MIN",
+    "Answer",
+    "Aspect",
+    "Campaign",
+    "CampaignStatus",
+    "Channel",
+    "CommentTriage",
+    "FollowUp",
+    "FollowUpStatus",
+    "Form",
+    "Invitation",
+    "InvitationSource",
+    "Question",
+    "Questionnaire",
+    "Quota",
+    "RefusalCount",
+    "RefusalReason",
+    "RespondentGroup",
+    "Response",
+    "ResponseContact",
+    "Score",
+    "SendStatus",
+    "StaffProfile",
+    "Unit",
+    "UnitKind",
+    "channel_form",
+]

@@ -1,0 +1,3 @@
+from .response_submit import SubmissionError, SubmissionResult, response_submit
+
+__all__ = ["SubmissionError", "SubmissionResult", "response_submit"]

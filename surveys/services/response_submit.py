@@ -1,0 +1,224 @@
+"""The one way a response is written: validate everything, then one transaction."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import (
+    SCORE_MAX,
+    SCORE_MIN,
+    Answer,
+    Campaign,
+    CampaignStatus,
+    Channel,
+    CommentTriage,
+    Invitation,
+    Question,
+    RespondentGroup,
+    Response,
+    ResponseContact,
+    Unit,
+)
+
+COMMENT_MAX_LENGTH = 2000
+# No 0/O/1/I/L: codes are read aloud and typed from paper.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+TRACKING_CODE_LENGTH = 10
+NON_FIELD = "__all__"
+
+
+class SubmissionError(Exception):
+    """Raised with every problem found; nothing has been written."""
+
+    def __init__(self, errors: Mapping[str, list[str]]):
+        self.errors = {key: list(messages) for key, messages in errors.items()}
+        super().__init__("; ".join(f"{k}: {' '.join(v)}" for k, v in self.errors.items()))
+
+
+@dataclass(frozen=True)
+class SubmissionResult:
+    response: Response
+    created: bool
+
+
+@dataclass
+class _Errors:
+    by_field: dict[str, list[str]] = field(default_factory=dict)
+
+    def add(self, key: str, message: str) -> None:
+        self.by_field.setdefault(key, []).append(message)
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise SubmissionError(self.by_field)
+
+
+def new_tracking_code() -> str:
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def campaign_questions(campaign: Campaign) -> list[Question]:
+    return list(campaign.questionnaire.questions.select_related("aspect").order_by("sort_order"))
+
+
+def _check_answers(
+    questions: list[Question], answers: Mapping[str, object], errors: _Errors
+) -> dict[int, int | None]:
+    """Return question id -> score, or record an error for each bad, unknown or missing answer."""
+    by_code = {q.code: q for q in questions}
+    for code in answers:
+        if code not in by_code:
+            errors.add(NON_FIELD, _("Unknown question code: %(code)s.") % {"code": code})
+    cleaned: dict[int, int | None] = {}
+    for question in questions:
+        raw = answers.get(question.code)
+        if raw is None or raw == "":
+            if question.is_required and question.code not in answers:
+                errors.add(question.code, _("Please answer this question."))
+                continue
+            if question.is_required and not question.allow_no_opinion:
+                errors.add(question.code, _("Please choose a level from 1 to 5."))
+                continue
+            cleaned[question.id] = None
+            continue
+        try:
+            score = int(raw)
+        except (TypeError, ValueError):
+            score = None
+        if score is None or str(raw).strip() != str(score) or not SCORE_MIN <= score <= SCORE_MAX:
+            errors.add(question.code, _("The answer must be a level from 1 to 5."))
+            continue
+        cleaned[question.id] = score
+    return cleaned
+
+
+def response_submit(
+    *,
+    campaign: Campaign,
+    unit: Unit | None,
+    respondent_group: RespondentGroup | None,
+    channel: str,
+    answers: Mapping[str, object],
+    comment: str = "",
+    invitation: Invitation | None = None,
+    idempotency_key: uuid.UUID | str | None = None,
+    answered_on: datetime.date | None = None,
+    keyed_by=None,
+    batch: str = "",
+    contact: Mapping[str, str] | None = None,
+    now: datetime.datetime | None = None,
+) -> SubmissionResult:
+    """Validate and store one response, or raise SubmissionError having written nothing.
+
+    `answers` maps question codes to 1..5, or None/"" for "no opinion". A known
+    `idempotency_key` returns the response already stored instead of a second one.
+    """
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    errors = _Errors()
+
+    if idempotency_key:
+        try:
+            idempotency_key = uuid.UUID(str(idempotency_key))
+        except ValueError:
+            errors.add(NON_FIELD, _("The form is damaged; please reload the page."))
+            errors.raise_if_any()
+        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is not None:
+            return SubmissionResult(existing, created=False)
+
+    if invitation is not None:
+        if invitation.campaign_id != campaign.pk:
+            errors.add(NON_FIELD, _("This invitation belongs to another survey."))
+        elif (
+            invitation.used_at is not None
+            or Response.objects.filter(invitation=invitation).exists()
+        ):
+            errors.add(NON_FIELD, _("This invitation has already been answered."))
+        elif invitation.is_expired(now):
+            errors.add(NON_FIELD, _("This invitation has expired."))
+        errors.raise_if_any()
+        unit, channel = invitation.unit, invitation.source
+        respondent_group = respondent_group or invitation.respondent_group
+
+    if channel not in Channel.values or not campaign.accepts_channel(channel):
+        errors.add(NON_FIELD, _("This survey does not accept answers on this channel."))
+    if channel == Channel.PAPER:
+        answered_on = answered_on or today
+        if campaign.status != CampaignStatus.OPEN:
+            errors.add(NON_FIELD, _("This survey is not open."))
+        if not campaign.opens_on <= answered_on <= min(campaign.closes_on, today):
+            errors.add("answered_on", _("The date must fall within the survey period."))
+    else:
+        answered_on = today
+        if not campaign.is_accepting(today):
+            errors.add(NON_FIELD, _("This survey is not open."))
+    errors.raise_if_any()
+
+    if unit is None:
+        errors.add("unit", _("Please choose the unit that served you."))
+    elif not campaign.units.filter(pk=unit.pk).exists() or not unit.is_valid_on(answered_on):
+        errors.add("unit", _("This unit is not part of the survey."))
+    if respondent_group is None or not respondent_group.is_active:
+        errors.add("respondent_group", _("Please choose who you are."))
+    comment = (comment or "").strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors.add(
+            "comment",
+            _("The comment is too long (%(length)d characters, at most %(max)d).")
+            % {"length": len(comment), "max": COMMENT_MAX_LENGTH},
+        )
+    scores = _check_answers(campaign_questions(campaign), answers, errors)
+    errors.raise_if_any()
+
+    try:
+        with transaction.atomic():
+            response = Response.objects.create(
+                campaign=campaign,
+                unit=unit,
+                respondent_group=respondent_group,
+                channel=channel,
+                submitted_at=now,
+                answered_on=answered_on,
+                comment=comment,
+                comment_triage=CommentTriage.NEW if comment else "",
+                tracking_code=new_tracking_code() if comment else None,
+                invitation=invitation,
+                idempotency_key=idempotency_key or None,
+                keyed_by=keyed_by if channel == Channel.PAPER else None,
+                batch=batch if channel == Channel.PAPER else "",
+            )
+            Answer.objects.bulk_create(
+                Answer(response=response, question_id=qid, score=score)
+                for qid, score in scores.items()
+            )
+            if invitation is not None:
+                Invitation.objects.filter(pk=invitation.pk).update(used_at=now)
+            if contact and any(contact.get(k) for k in ("name", "phone", "email")):
+                ResponseContact.objects.create(
+                    response=response,
+                    name=contact.get("name", ""),
+                    phone=contact.get("phone", ""),
+                    email=contact.get("email", ""),
+                    purpose=contact.get("purpose", ""),
+                    consented_at=now,
+                )
+    except IntegrityError as exc:
+        # A concurrent twin won the race: same idempotency key or same invitation.
+        if idempotency_key:
+            existing = Response.objects.filter(idempotency_key=idempotency_key).first()
+            if existing is not None:
+                return SubmissionResult(existing, created=False)
+        if invitation is not None:
+            message = _("This invitation has already been answered.")
+            raise SubmissionError({NON_FIELD: [message]}) from exc
+        raise
+    return SubmissionResult(response, created=True)

@@ -1,0 +1,68 @@
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+
+from surveys import roles
+from surveys.defaults import DEFAULT_QUESTIONNAIRE_CODE
+from surveys.demo import DEMO_SLUG
+from surveys.models import Answer, Campaign, Invitation, Quota, Response, Unit
+
+
+def _counts():
+    return {
+        model.__name__: model.objects.count()
+        for model in (Unit, Campaign, Quota, Response, Answer, Invitation, User)
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_loads_danang_and_is_idempotent(capsys):
+    call_command("seed_demo", "--responses", "60")
+    first = _counts()
+    call_command("seed_demo", "--responses", "60")
+    assert _counts() == first
+
+    campaign = Campaign.objects.get(slug=DEMO_SLUG)
+    assert campaign.is_accepting()
+    assert campaign.questionnaire.code == DEFAULT_QUESTIONNAIRE_CODE
+    codes = list(campaign.questionnaire.questions.values_list("code", flat=True))
+    assert codes == [f"C{i}" for i in range(1, 11)] + ["CHUNG"]
+    names = set(campaign.units.values_list("name", flat=True))
+    assert {"Phòng Kiểm soát chi", "KBNN Hòa Vang", "Phòng Kế toán Nhà nước"} <= names
+    assert campaign.units.count() == 12
+    assert Quota.objects.filter(campaign=campaign).count() == 24
+    assert first["Response"] == 60
+    assert first["Answer"] == 60 * 11
+    # Spread across channels and both groups.
+    assert set(Response.objects.values_list("channel", flat=True)) == {
+        "web",
+        "qr",
+        "portal",
+        "email",
+        "paper",
+    }
+    assert Response.objects.values("respondent_group").distinct().count() == 2
+    assert "demo-kbnn-2026" in capsys.readouterr().out
+
+
+@pytest.mark.django_db
+def test_seed_demo_logins_carry_their_roles():
+    call_command("seed_demo", "--responses", "0")
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="tokhaosat").groups.filter(name=roles.SURVEY_TEAM).exists()
+    leader = User.objects.get(username="lanhdao")
+    assert leader.has_perm("surveys.view_all_results")
+    assert not leader.has_perm("surveys.change_campaign")
+    manager = User.objects.get(username="quanly.ksc")
+    assert manager.staff_profile.unit.code == "KSC"
+    assert not manager.has_perm("surveys.view_all_results")
+
+
+@pytest.mark.django_db
+def test_seed_demo_refuses_outside_debug(settings):
+    from django.core.management.base import CommandError
+
+    settings.DEMO_ALLOWED = False
+    with pytest.raises(CommandError):
+        call_command("seed_demo")
+    assert not Campaign.objects.exists()
