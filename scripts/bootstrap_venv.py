@@ -10,6 +10,7 @@ import json
 import subprocess
 import sys
 import tempfile
+import urllib.parse
 import urllib.request
 import venv
 from pathlib import Path
@@ -26,12 +27,14 @@ def main(target: str) -> None:
     except (subprocess.CalledProcessError, OSError) as exc:
         print(f"venv with pip failed ({exc}); installing pip from PyPI instead", file=sys.stderr)
     venv.EnvBuilder(with_pip=False, clear=True).create(path)
-    with urllib.request.urlopen("https://pypi.org/pypi/pip/json", timeout=60) as reply:
+    index = "https://pypi.org/pypi/pip/json"
+    with urllib.request.urlopen(index, timeout=60) as reply:
         release = json.load(reply)
     wheel = next(u for u in release["urls"] if u["filename"].endswith(".whl"))
     with tempfile.TemporaryDirectory() as tmp:
         wheel_path = Path(tmp) / wheel["filename"]
-        urllib.request.urlretrieve(wheel["url"], wheel_path)
+        # Mirrors may answer with a relative file address.
+        urllib.request.urlretrieve(urllib.parse.urljoin(index, wheel["url"]), wheel_path)
         subprocess.check_call([str(python), f"{wheel_path}/pip", "install", "-q", str(wheel_path)])
 
 
