@@ -30,8 +30,13 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
 
 # Re-extract the catalogues after changing user-facing strings (needs GNU gettext).
+# Each app keeps its own catalogue; the root locale/ holds templates/ and kbnn_survey/.
+APPS := $(patsubst %/apps.py,%,$(wildcard */apps.py))
 messages:
-	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=bench
+	for app in $(APPS); do (cd $$app && DJANGO_SETTINGS_MODULE=kbnn_survey.settings.test \
+	  PYTHONPATH=.. ../$(VENV)/bin/django-admin makemessages -l vi -l en) || exit 1; done
+	$(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=bench \
+	  $(foreach app,$(APPS),--ignore=$(app))
 
 worker: setup
 	$(VENV)/bin/celery -A kbnn_survey worker -l info
