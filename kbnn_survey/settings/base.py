@@ -31,6 +31,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "surveys",
     "reports",
+    "fieldwork",
+    "followups",
+    "dashboard",
 ]
 
 MIDDLEWARE = [
@@ -147,6 +150,18 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=DEBUG)
 
 RATELIMIT_SALT = env("RATELIMIT_SALT", default=SECRET_KEY)
+
+# --- Fieldwork: the online public-service portal signs its requests with this shared secret
+# (HMAC-SHA256); its transaction references are stored only as HMACs under a separate key.
+PORTAL_HMAC_SECRET = env("PORTAL_HMAC_SECRET", default="")
+PORTAL_REFERENCE_KEY = env("PORTAL_REFERENCE_KEY", default="")
+PORTAL_MAX_AGE_SECONDS = env.int("PORTAL_MAX_AGE_SECONDS", default=300)
+PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
+INVITATION_EMAIL_BATCH = env.int("INVITATION_EMAIL_BATCH", default=50)
+# Survey submissions allowed per client address (hashed) and period, e.g. "30/h".
+SURVEY_SUBMIT_RATE = env("SURVEY_SUBMIT_RATE", default="30/h")
+# Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
+CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 # Require real services in tests (CI): a test that needs PostgreSQL/Redis fails instead of skipping.
 REQUIRE_SERVICES = env.bool("REQUIRE_SERVICES", default=False)
 

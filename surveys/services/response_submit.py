@@ -69,6 +69,19 @@ def campaign_questions(campaign: Campaign) -> list[Question]:
     return list(campaign.questionnaire.questions.select_related("aspect").order_by("sort_order"))
 
 
+def answers_check(
+    questions: list[Question], answers: Mapping[str, object]
+) -> tuple[dict[int, int | None], dict[str, list[str]]]:
+    """Return (question id -> score, errors by question code or NON_FIELD), writing nothing.
+
+    Public so that the survey form shows the same messages beside each question before
+    `response_submit` checks everything again at write time.
+    """
+    errors = _Errors()
+    cleaned = _check_answers(questions, answers, errors)
+    return cleaned, errors.by_field
+
+
 def _check_answers(
     questions: list[Question], answers: Mapping[str, object], errors: _Errors
 ) -> dict[int, int | None]:
@@ -115,11 +128,13 @@ def response_submit(
     batch: str = "",
     contact: Mapping[str, str] | None = None,
     now: datetime.datetime | None = None,
+    questions: list[Question] | None = None,
 ) -> SubmissionResult:
     """Validate and store one response, or raise SubmissionError having written nothing.
 
     `answers` maps question codes to 1..5, or None/"" for "no opinion". A known
     `idempotency_key` returns the response already stored instead of a second one.
+    `questions` may pass the campaign's questions already loaded (the survey view has them).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -176,7 +191,9 @@ def response_submit(
             _("The comment is too long (%(length)d characters, at most %(max)d).")
             % {"length": len(comment), "max": COMMENT_MAX_LENGTH},
         )
-    scores = _check_answers(campaign_questions(campaign), answers, errors)
+    if questions is None or any(q.questionnaire_id != campaign.questionnaire_id for q in questions):
+        questions = campaign_questions(campaign)
+    scores = _check_answers(questions, answers, errors)
     errors.raise_if_any()
 
     try:

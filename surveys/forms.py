@@ -1,0 +1,214 @@
+"""The customer's survey form: parses and re-displays what was entered.
+
+The answers are checked by the same function `response_submit` uses (`answers_check`), so the
+messages beside each question are exactly the service's; the service checks everything again
+when it writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import get_language, override
+
+from .models import Question, RespondentGroup, Score
+from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check
+
+QUESTION_PREFIX = "q_"
+# Value of the "no opinion" radio; the scores themselves are 1..5 (DESIGN.md).
+NO_OPINION = "na"
+HONEYPOT_FIELD = "website"
+CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+
+
+def contact_purpose() -> str:
+    """Stored with the contact details, always in Vietnamese so the survey team reads one text."""
+    with override("vi"):
+        return str(_("Contact about the comment left in the satisfaction survey"))
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    input_id: str
+    checked: bool
+
+
+@dataclass(frozen=True)
+class QuestionRow:
+    """What the lean radio template needs, computed once (BoundField rendering is slow)."""
+
+    question: Question
+    name: str
+    label: str
+    options: list[Option]
+    errors: list[str]
+
+
+@dataclass(frozen=True)
+class AspectBlock:
+    label: str
+    rows: list[QuestionRow]
+
+
+class SurveyForm(forms.Form):
+    idempotency_key = forms.UUIDField(
+        widget=forms.HiddenInput,
+        error_messages={
+            "required": _("The form is damaged; please reload the page."),
+            "invalid": _("The form is damaged; please reload the page."),
+        },
+    )
+    # Hidden from people (CSS, aria-hidden, tabindex=-1); robots fill it in.
+    website = forms.CharField(label=_("Leave this field empty"), required=False)
+    respondent_group = forms.ModelChoiceField(
+        label=_("You are"),
+        queryset=RespondentGroup.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Please choose who you are."),
+            "invalid_choice": _("Please choose who you are."),
+        },
+    )
+    comment = forms.CharField(
+        label=_("Your suggestions (optional)"),
+        required=False,
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+        help_text=_("Do not write your name or other personal details here."),
+    )
+    contact_consent = forms.BooleanField(
+        label=_(
+            "I agree that the survey team may contact me about my suggestions. My contact "
+            "details are kept apart from my answers and used for this purpose only "
+            "(Decree 13/2023/NĐ-CP on personal data protection)."
+        ),
+        required=False,
+    )
+    contact_name = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
+    contact_phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        validators=[
+            RegexValidator(
+                r"^\+?[0-9 .()-]{8,20}$", _("Enter a phone number of 8 to 15 digits.")
+            )
+        ],
+    )
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def __init__(
+        self,
+        *args,
+        questions: list[Question],
+        groups: list[RespondentGroup] | None,
+        **kwargs,
+    ):
+        super().__init__(*args, **kwargs)
+        self.questions = questions
+        if groups is None:  # invitations carry their respondent group
+            del self.fields["respondent_group"]
+        else:
+            field = self.fields["respondent_group"]
+            field.queryset = RespondentGroup.objects.filter(pk__in=[g.pk for g in groups])
+            field.choices = [(g.pk, _group_label(g)) for g in groups]
+        for question in questions:
+            choices = [(str(value), label) for value, label in Score.choices]
+            if question.allow_no_opinion:
+                choices.append((NO_OPINION, _("No opinion")))
+            self.fields[QUESTION_PREFIX + question.code] = forms.CharField(
+                label=question.label,
+                required=False,
+                widget=forms.RadioSelect(choices=choices),
+            )
+
+    # --- what the view and template need
+    def aspect_blocks(self) -> list[AspectBlock]:
+        """Questions grouped by aspect in questionnaire order; the overall question last."""
+        blocks: list[AspectBlock] = []
+        overall: list[QuestionRow] = []
+        for question in self.questions:
+            row = self._question_row(question)
+            if question.aspect_id is None:
+                overall.append(row)
+            elif blocks and blocks[-1].rows[0].question.aspect_id == question.aspect_id:
+                blocks[-1].rows.append(row)
+            else:
+                blocks.append(AspectBlock(question.aspect.label, [row]))
+        if overall:
+            blocks.append(AspectBlock(_("Overall"), overall))
+        return blocks
+
+    def _question_row(self, question: Question) -> QuestionRow:
+        name = QUESTION_PREFIX + question.code
+        field = self.fields[name]
+        current = self.data.get(self.add_prefix(name)) if self.is_bound else None
+        options = [
+            Option(str(value), str(label), f"id_{name}_{i}", str(value) == current)
+            for i, (value, label) in enumerate(field.widget.choices)
+        ]
+        errors = list(self.errors.get(name, [])) if self.is_bound else []
+        return QuestionRow(question, name, str(field.label), options, errors)
+
+    def raw_answers(self) -> dict[str, str | None]:
+        """Every q_* key posted (unknown codes included, so the service can refuse them)."""
+        answers: dict[str, str | None] = {}
+        for key, value in self.data.items():
+            if key.startswith(QUESTION_PREFIX):
+                code = key[len(QUESTION_PREFIX) :]
+                answers[code] = None if value == NO_OPINION else value
+        return answers
+
+    def contact(self) -> dict[str, str] | None:
+        if not self.cleaned_data.get("contact_consent"):
+            return None
+        return {
+            "name": self.cleaned_data.get("contact_name", ""),
+            "phone": self.cleaned_data.get("contact_phone", ""),
+            "email": self.cleaned_data.get("contact_email", ""),
+            "purpose": contact_purpose(),
+        }
+
+    @property
+    def honeypot_filled(self) -> bool:
+        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
+
+    def add_service_errors(self, errors: Mapping[str, list[str]]) -> None:
+        """Put the service's errors beside their fields; the rest above the form."""
+        for key, messages in errors.items():
+            name = QUESTION_PREFIX + key if QUESTION_PREFIX + key in self.fields else key
+            if name not in self.fields or name == NON_FIELD:
+                name = None
+            for message in messages:
+                self.add_error(name, message)
+
+    # --- validation
+    def clean(self):
+        cleaned = super().clean()
+        _scores, errors = answers_check(self.questions, self.raw_answers())
+        self.add_service_errors(errors)
+        given = [name for name in CONTACT_FIELDS if cleaned.get(name)]
+        if cleaned.get("contact_consent") and not (
+            cleaned.get("contact_phone") or cleaned.get("contact_email")
+        ):
+            if not self.has_error("contact_phone") and not self.has_error("contact_email"):
+                self.add_error(
+                    "contact_phone", _("Give a phone number or an e-mail address, or untick.")
+                )
+        elif given and not cleaned.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("Tick this box to let us keep your contact details, or leave them empty."),
+            )
+        return cleaned
+
+
+def _group_label(group: RespondentGroup) -> str:
+    return group.name_en if get_language() == "en" and group.name_en else group.name

@@ -1,0 +1,231 @@
+"""Submitting the survey through the public pages: stored once, whole, or not at all."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from surveys.models import CampaignStatus, RefusalReason, Response, ResponseContact
+from surveys.tests import factories
+from surveys.tests.survey_posts import answers_post, counts, page_key, refusals
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def url(campaign, unit):
+    return reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+
+
+def test_answering_the_page_stores_one_web_response(client, campaign, url):
+    key = page_key(client.get(url).content)
+    data = answers_post(campaign, "4", idempotency_key=key, q_C3="na", comment="  Rất tốt  ")
+    reply = client.post(url, data)
+    assert reply.status_code == 302
+    response = Response.objects.get()
+    assert reply.url == reverse("surveys:thanks", args=[key])
+    assert (response.channel, response.unit.code, str(response.idempotency_key)) == (
+        "web",
+        "KSC",
+        key,
+    )
+    assert response.comment == "Rất tốt"
+    assert response.answers.count() == 11
+    assert response.answers.get(question__code="C3").score is None
+    assert response.answers.get(question__code="C1").score == 4
+    thanks = client.get(reply.url)
+    assert thanks.status_code == 200
+    assert response.tracking_code.encode() in thanks.content
+    assert f"/tra-cuu/{response.tracking_code}/".encode() in thanks.content
+
+
+def test_qr_marker_records_channel_qr(client, campaign, url):
+    reply = client.post(f"{url}?k=qr", answers_post(campaign))
+    assert reply.status_code == 302
+    assert Response.objects.get().channel == "qr"
+
+
+def test_thanks_without_comment_shows_no_tracking_code(client, campaign, url):
+    reply = client.post(url, answers_post(campaign))
+    page = client.get(reply.url)
+    assert Response.objects.get().tracking_code is None
+    assert b"tracking-code" not in page.content
+
+
+@pytest.mark.parametrize("source", ["email", "portal"])
+def test_invitation_is_answered_once_on_its_channel(client, campaign, unit, source):
+    invitation = factories.make_invitation(
+        campaign, unit, source=source, email="" if source == "portal" else "a@example.invalid"
+    )
+    url = reverse("surveys:invitation_survey", args=[invitation.token])
+    page = client.get(url)
+    assert page.status_code == 200
+    assert b'name="respondent_group"' not in page.content  # the invitation carries it
+    reply = client.post(url, answers_post(campaign, group=None))
+    assert reply.status_code == 302
+    response = Response.objects.get()
+    assert (response.channel, response.invitation, response.respondent_group.code) == (
+        source,
+        invitation,
+        "budget_user",
+    )
+    before = counts()
+    again = client.post(url, answers_post(campaign, group=None))
+    assert again.status_code == 410
+    assert counts() == before
+    assert refusals(RefusalReason.INVITATION) == 1
+
+
+def test_double_click_and_replay_store_one_response(client, campaign, url):
+    data = answers_post(campaign, comment="Góp ý")
+    first = client.post(url, data)
+    second = client.post(url, data)
+    third = client.post(url, data)
+    assert first.url == second.url == third.url
+    assert counts()[0] == 1
+    assert refusals(RefusalReason.REPLAY) == 2
+
+
+@pytest.mark.parametrize(
+    ("override", "field"),
+    [
+        ({"q_C1": "6"}, "q_C1"),
+        ({"q_C1": "0"}, "q_C1"),
+        ({"q_C1": "5; DROP TABLE"}, "q_C1"),
+        ({"q_C1": "4.5"}, "q_C1"),
+        ({"q_C7": None}, "q_C7"),
+        ({"q_CHUNG": ""}, "q_CHUNG"),
+        ({"q_C99": "3"}, None),
+        ({"comment": "x" * 2001}, "comment"),
+        ({"respondent_group": None}, "respondent_group"),
+        ({"respondent_group": "999999"}, "respondent_group"),
+        ({"idempotency_key": "not-a-uuid"}, "idempotency_key"),
+        ({"idempotency_key": None}, "idempotency_key"),
+        ({"contact_phone": "0905123456"}, "contact_consent"),
+        ({"contact_consent": "on"}, "contact_phone"),
+        ({"contact_consent": "on", "contact_email": "not-an-email"}, "contact_email"),
+        ({"contact_consent": "on", "contact_phone": "12ab"}, "contact_phone"),
+    ],
+)
+def test_bad_input_is_refused_beside_its_field_and_stores_nothing(
+    client, campaign, url, override, field
+):
+    data = answers_post(campaign, "4", **{"comment": "Ý kiến giữ lại", **override})
+    before = counts()
+    reply = client.post(url, data)
+    assert reply.status_code == 200
+    assert counts() == before
+    form = reply.context["form"]
+    assert not form.is_valid()
+    errors = form.errors.get(field) if field else form.non_field_errors()
+    assert errors, form.errors
+    # Shown on the page, in Vietnamese by default.
+    assert str(errors[0]) in reply.content.decode()
+    # What the customer entered is kept.
+    assert data["comment"] in reply.content.decode()
+    if "q_C2" in data:
+        assert b'name="q_C2" id="id_q_C2_3" value="4" checked' in reply.content
+    assert refusals(RefusalReason.INVALID) == 1
+
+
+def test_no_opinion_is_refused_where_the_question_does_not_allow_it(client, campaign, url):
+    campaign.questionnaire.questions.filter(code="C5").update(allow_no_opinion=False)
+    page = client.get(url)
+    assert b'name="q_C5" id="id_q_C5_5" value="na"' not in page.content
+    before = counts()
+    reply = client.post(url, answers_post(campaign, q_C5="na"))
+    assert reply.status_code == 200
+    assert reply.context["form"].errors["q_C5"]
+    assert counts() == before
+
+
+def test_contact_with_consent_is_stored_apart_from_the_answers(client, campaign, url):
+    data = answers_post(
+        campaign,
+        comment="Xin liên hệ lại",
+        contact_consent="on",
+        contact_name="Công ty A",
+        contact_phone="0905 123 456",
+    )
+    assert client.post(url, data).status_code == 302
+    contact = ResponseContact.objects.get()
+    assert (contact.name, contact.phone, contact.email) == ("Công ty A", "0905 123 456", "")
+    assert "ý kiến" in contact.purpose.lower()
+    assert contact.response == Response.objects.get()
+
+
+def test_consent_alone_without_details_is_not_a_contact(client, campaign, url):
+    data = answers_post(campaign)
+    assert client.post(url, data).status_code == 302
+    assert ResponseContact.objects.count() == 0
+
+
+def test_honeypot_is_refused_and_counted(client, campaign, url):
+    before = counts()
+    reply = client.post(url, answers_post(campaign, website="http://spam.example"))
+    assert reply.status_code == 400
+    assert counts() == before
+    assert refusals(RefusalReason.HONEYPOT) == 1
+
+
+def test_rate_limit_refuses_and_counts_after_the_allowance(client, campaign, url, settings):
+    settings.SURVEY_SUBMIT_RATE = "3/h"
+    settings.RATELIMIT_SALT = "test-salt-rate"
+    for _ in range(3):
+        assert client.post(url, answers_post(campaign), REMOTE_ADDR="203.0.113.7").status_code == 302
+    before = counts()
+    reply = client.post(url, answers_post(campaign), REMOTE_ADDR="203.0.113.7")
+    assert reply.status_code == 429
+    assert counts() == before
+    assert refusals(RefusalReason.RATE_LIMIT) == 1
+    # Another address is not affected.
+    assert client.post(url, answers_post(campaign), REMOTE_ADDR="203.0.113.8").status_code == 302
+
+
+def test_closed_campaign_refuses_a_post_and_counts_it(client, campaign, url):
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save()
+    before = counts()
+    reply = client.post(url, answers_post(campaign))
+    assert reply.status_code == 410
+    assert counts() == before
+    assert refusals(RefusalReason.CLOSED) == 1
+
+
+def test_campaign_closing_between_form_and_submit_is_refused(client, campaign, url):
+    key = page_key(client.get(url).content)
+    campaign.closes_on = timezone.localdate() - datetime.timedelta(days=1)
+    campaign.opens_on = campaign.closes_on - datetime.timedelta(days=5)
+    campaign.save()
+    reply = client.post(url, answers_post(campaign, idempotency_key=key))
+    assert reply.status_code == 410
+    assert counts()[0] == 0
+
+
+def test_foreign_invitation_token_is_refused(client, campaign, unit):
+    before = counts()
+    reply = client.post(
+        reverse("surveys:invitation_survey", args=["forged-token"]),
+        answers_post(campaign, group=None),
+    )
+    assert reply.status_code == 404
+    assert counts() == before
+    assert refusals(RefusalReason.INVITATION) == 1
+
+
+def test_nothing_identifying_is_stored(client, campaign, url):
+    client.post(
+        url,
+        answers_post(campaign, comment="Tốt"),
+        REMOTE_ADDR="198.51.100.23",
+        HTTP_USER_AGENT="Mozilla/5.0 UniqueAgent/1.0",
+    )
+    response = Response.objects.get()
+    stored = " ".join(
+        str(getattr(response, f.attname)) for f in Response._meta.concrete_fields
+    )
+    assert "198.51.100.23" not in stored
+    assert "UniqueAgent" not in stored
