@@ -1,0 +1,89 @@
+"""Evidence files and the notification log of follow-ups (FollowUp itself lives in surveys)."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from surveys.models import FollowUp
+
+
+def evidence_upload_to(evidence: EvidenceFile, filename: str) -> str:
+    # A random name: the original name is kept in the row, never in the path.
+    ext = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{evidence.followup_id}/{uuid.uuid4().hex}.{ext}"
+
+
+class EvidenceFile(models.Model):
+    """A file a unit attaches to show what it did. Served only by a permission-checked view."""
+
+    followup = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.CASCADE, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_upload_to, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("type"), max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class NotificationKind(models.TextChoices):
+    ASSIGNED = "assigned", _("Follow-up assigned")
+    DEADLINE = "deadline", _("Deadline approaching")
+
+
+class Notification(models.Model):
+    """One e-mail to one manager about one follow-up. The unique key makes sending idempotent."""
+
+    followup = models.ForeignKey(
+        FollowUp,
+        verbose_name=_("follow-up"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=NotificationKind.choices)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    # The deadline the e-mail was about: a moved deadline earns a new reminder.
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["followup", "kind", "recipient", "deadline"],
+                name="notification_once",
+                nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient}"

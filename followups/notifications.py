@@ -1,0 +1,98 @@
+"""E-mails to a unit's managers. A Notification row is claimed before sending, so a task that runs
+twice (retry, two beat ticks) never sends the same e-mail twice."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from surveys.models import OPEN_FOLLOWUP_STATUSES, FollowUp
+
+from .models import Notification, NotificationKind
+
+log = logging.getLogger(__name__)
+REMINDER_DAYS_BEFORE = 3
+PERM = ("surveys", "manage_own_unit_followups")
+
+
+def unit_managers(unit_id: int):
+    app_label, codename = PERM
+    perm = Q(
+        groups__permissions__codename=codename,
+        groups__permissions__content_type__app_label=app_label,
+    ) | Q(
+        user_permissions__codename=codename,
+        user_permissions__content_type__app_label=app_label,
+    )
+    return (
+        get_user_model()
+        .objects.filter(perm, staff_profile__unit_id=unit_id, is_active=True)
+        .exclude(email="")
+        .distinct()
+        .order_by("pk")
+    )
+
+
+def _claim(followup: FollowUp, kind: str, user) -> Notification | None:
+    try:
+        with transaction.atomic():
+            return Notification.objects.create(
+                followup=followup, kind=kind, recipient=user, deadline=followup.deadline
+            )
+    except IntegrityError:
+        # Already claimed: send again only if the earlier attempt failed.
+        return Notification.objects.filter(
+            followup=followup,
+            kind=kind,
+            recipient=user,
+            deadline=followup.deadline,
+            sent_at__isnull=True,
+        ).first()
+
+
+def followup_notify(*, followup: FollowUp, kind: str) -> int:
+    """Send `kind` about `followup` to each manager of its unit; return how many were sent."""
+    sent = 0
+    link = settings.SITE_URL + reverse("followups:detail", args=[followup.pk])
+    for user in unit_managers(followup.unit_id):
+        note = _claim(followup, kind, user)
+        if note is None:
+            continue
+        with translation.override(settings.LANGUAGE_CODE):
+            context = {"followup": followup, "link": link, "kind": kind, "user": user}
+            subject = render_to_string("followups/email_subject.txt", context).strip()
+            body = render_to_string("followups/email_body.txt", context)
+        try:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried next time
+            log.warning("follow-up mail to %s failed: %s", user.pk, exc)
+            Notification.objects.filter(pk=note.pk).update(error=str(exc)[:1000])
+            continue
+        Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now(), error="")
+        sent += 1
+    return sent
+
+
+def followups_due_soon(today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return FollowUp.objects.filter(
+        status__in=OPEN_FOLLOWUP_STATUSES,
+        deadline__gte=today,
+        deadline__lte=today + datetime.timedelta(days=REMINDER_DAYS_BEFORE),
+    ).select_related("unit", "campaign")
+
+
+def followup_remind_deadlines(*, today: datetime.date | None = None) -> int:
+    return sum(
+        followup_notify(followup=f, kind=NotificationKind.DEADLINE)
+        for f in followups_due_soon(today)
+    )

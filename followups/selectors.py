@@ -1,0 +1,100 @@
+"""Reads for the comment, follow-up and public status pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from surveys.models import (
+    OPEN_FOLLOWUP_STATUSES,
+    Answer,
+    CommentTriage,
+    FollowUp,
+    FollowUpStatus,
+    Response,
+)
+from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
+
+from .access import comments_visible, followups_visible
+
+CODE_RE = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$")
+
+
+def comments_filtered(user, filters: dict) -> QuerySet[Response]:
+    qs = comments_visible(user)
+    for key, lookup in (
+        ("campaign", "campaign"),
+        ("unit", "unit"),
+        ("channel", "channel"),
+        ("triage", "comment_triage"),
+        ("date_from", "answered_on__gte"),
+        ("date_to", "answered_on__lte"),
+    ):
+        if filters.get(key):
+            qs = qs.filter(**{lookup: filters[key]})
+    if filters.get("score"):
+        overall = Answer.objects.filter(
+            response=OuterRef("pk"), question__is_overall=True, score=filters["score"]
+        )
+        qs = qs.filter(Exists(overall))
+    open_followups = FollowUp.objects.only("pk", "title", "status", "deadline", "unit_id")
+    return (
+        qs.select_related("campaign", "unit", "respondent_group")
+        .prefetch_related(Prefetch("followups", queryset=open_followups))
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def followups_filtered(user, filters: dict) -> QuerySet[FollowUp]:
+    qs = followups_visible(user)
+    for key in ("campaign", "unit", "status"):
+        if filters.get(key):
+            qs = qs.filter(**{key: filters[key]})
+    if filters.get("overdue"):
+        qs = qs.overdue()
+    return qs.select_related("campaign", "unit").order_by("status", "deadline", "-created_at")
+
+
+def overdue_count(user) -> int:
+    return followups_visible(user).overdue(timezone.localdate()).count()
+
+
+def followup_choices_for_join(user) -> QuerySet[FollowUp]:
+    return followups_visible(user).filter(status__in=OPEN_FOLLOWUP_STATUSES).order_by("-pk")
+
+
+@dataclass(frozen=True)
+class PublicStatus:
+    """What the customer may read: the state of their comment and the resolution, nothing else."""
+
+    state: str
+    resolution: str
+    resolved_on: object | None
+
+
+def public_status_for_code(code: str) -> PublicStatus | None:
+    """None for a malformed or unknown code alike, so the page cannot tell them apart."""
+    if not CODE_RE.match(code or ""):
+        return None
+    response = Response.objects.filter(tracking_code=code).only("pk", "comment_triage").first()
+    if response is None:
+        return None
+    followup = (
+        FollowUp.objects.filter(responses=response)
+        .only("status", "resolution", "resolved_at")
+        .order_by("-created_at")
+        .first()
+    )
+    if followup is not None:
+        resolved = followup.status == FollowUpStatus.RESOLVED
+        return PublicStatus(
+            state=followup.status,
+            resolution=followup.resolution if resolved else "",
+            resolved_on=followup.resolved_at if resolved else None,
+        )
+    return PublicStatus(
+        state=response.comment_triage or CommentTriage.NEW, resolution="", resolved_on=None
+    )

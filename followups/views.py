@@ -1,0 +1,292 @@
+"""Comment triage, follow-up work, evidence files and the public status page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django_ratelimit.decorators import ratelimit
+
+from surveys.models import OPEN_FOLLOWUP_STATUSES, Unit
+from surveys.ratelimiting import client_key
+from surveys.roles import sees_all_units
+
+from . import services
+from .access import can_act_on, can_see_followups, can_triage, managed_unit
+from .forms import (
+    ActionForm,
+    AssignForm,
+    CommentFilterForm,
+    EscalateForm,
+    EvidenceForm,
+    FollowUpFilterForm,
+    ResolveForm,
+    TriageForm,
+)
+from .selectors import (
+    comments_filtered,
+    followup_choices_for_join,
+    followups_filtered,
+    followups_visible,
+    overdue_count,
+    public_status_for_code,
+)
+
+PAGE_SIZE = 50
+STATUS_RATE = "20/m"
+
+
+def _require_viewer(user) -> None:
+    if not can_see_followups(user):
+        raise PermissionDenied
+
+
+def _visible_units(user):
+    if sees_all_units(user):
+        return Unit.objects.all()
+    unit = managed_unit(user)
+    return Unit.objects.filter(pk=unit.pk) if unit else Unit.objects.none()
+
+
+def _flash_errors(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+@login_required
+def comment_list(request):
+    _require_viewer(request.user)
+    units = _visible_units(request.user)
+    filters = CommentFilterForm(request.GET or None, units=units)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    comments = comments_filtered(request.user, cleaned)
+    page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
+    triage = can_triage(request.user)
+    if request.method == "POST":
+        if not triage:
+            raise PermissionDenied
+        return _triage_post(request)
+    context = {
+        "filters": filters,
+        "page": page,
+        "can_triage": triage,
+        "triage_form": TriageForm(followups=followup_choices_for_join(request.user))
+        if triage
+        else None,
+        "query": _query_without_page(request),
+    }
+    return render(request, "followups/comment_list.html", context)
+
+
+def _query_without_page(request) -> str:
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _triage_post(request):
+    user = request.user
+    ids = [pk for pk in request.POST.getlist("comments") if pk.isdigit()]
+    visible_ids = list(comments_filtered(user, {}).filter(pk__in=ids).values_list("pk", flat=True))
+    form = TriageForm(
+        request.POST, comment_ids=visible_ids, followups=followup_choices_for_join(user)
+    )
+    back = request.get_full_path()
+    if not form.is_valid():
+        for errors in form.errors.values():
+            for message in errors:
+                messages.error(request, message)
+        return redirect(back)
+    data = form.cleaned_data
+    try:
+        if data["op"] == "open":
+            first = comments_filtered(user, {}).get(pk=data["comments"][0])
+            followup = services.followup_open(
+                campaign=first.campaign,
+                unit=data["unit"],
+                title=data["title"],
+                description=data["description"],
+                response_ids=data["comments"],
+                deadline=data["deadline"],
+                user=user,
+            )
+            messages.success(request, _("Follow-up opened and assigned."))
+            return redirect("followups:detail", followup.pk)
+        if data["op"] == "join":
+            n = services.followup_join_comments(
+                followup=data["followup"], response_ids=data["comments"], user=user
+            )
+            messages.success(request, _("%(n)d comment(s) joined to the follow-up.") % {"n": n})
+        else:
+            n = services.comment_triage_mark(
+                response_ids=data["comments"], triage=data["op"], user=user
+            )
+            messages.success(request, _("%(n)d comment(s) marked.") % {"n": n})
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect(back)
+
+
+@login_required
+def followup_list(request):
+    _require_viewer(request.user)
+    filters = FollowUpFilterForm(request.GET or None, units=_visible_units(request.user))
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    followups = followups_filtered(request.user, cleaned)
+    page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "filters": filters,
+        "page": page,
+        "overdue": overdue_count(request.user),
+        "query": _query_without_page(request),
+    }
+    return render(request, "followups/followup_list.html", context)
+
+
+def _visible_followup(request, pk: int):
+    _require_viewer(request.user)
+    return get_object_or_404(
+        followups_visible(request.user).select_related("campaign", "unit", "created_by"), pk=pk
+    )
+
+
+@login_required
+def followup_detail(request, pk: int):
+    followup = _visible_followup(request, pk)
+    acts = can_act_on(request.user, followup)
+    context = {
+        "followup": followup,
+        "comments": followup.responses.select_related("unit").order_by("submitted_at"),
+        "evidence": followup.evidence.select_related("uploaded_by"),
+        "can_act": acts,
+        "is_open": followup.status in OPEN_FOLLOWUP_STATUSES,
+        "can_assign": can_triage(request.user),
+    }
+    if acts:
+        context.update(
+            action_form=ActionForm(initial={"action_taken": followup.action_taken}),
+            resolve_form=ResolveForm(),
+            escalate_form=EscalateForm(),
+            evidence_form=EvidenceForm(),
+        )
+    if context["can_assign"]:
+        context["assign_form"] = AssignForm(
+            initial={"unit": followup.unit_id, "deadline": followup.deadline}
+        )
+    return render(request, "followups/followup_detail.html", context)
+
+
+# op -> (form, service, keyword of the form field, success message)
+_OPS = {
+    "action": (ActionForm, services.followup_record_action, "action_taken"),
+    "resolve": (ResolveForm, services.followup_resolve, "resolution"),
+    "escalate": (EscalateForm, services.followup_escalate, "escalation_reason"),
+}
+_OP_DONE = {
+    "action": gettext_lazy("Action recorded."),
+    "resolve": gettext_lazy("Follow-up resolved."),
+    "escalate": gettext_lazy("Follow-up escalated to the competent authority."),
+}
+
+
+@login_required
+@require_POST
+def followup_update(request, pk: int, op: str):
+    followup = _visible_followup(request, pk)
+    if op not in _OPS:
+        raise Http404
+    if not can_act_on(request.user, followup):
+        raise PermissionDenied
+    form_class, service, field = _OPS[op]
+    form = form_class(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError(form.errors[field])
+        kwarg = "reason" if op == "escalate" else field
+        service(followup=followup, user=request.user, **{kwarg: form.cleaned_data[field]})
+        messages.success(request, _OP_DONE[op])
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("followups:detail", followup.pk)
+
+
+@login_required
+@require_POST
+def followup_assign(request, pk: int):
+    followup = _visible_followup(request, pk)
+    if not can_triage(request.user):
+        raise PermissionDenied
+    form = AssignForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errs in form.errors.values() for m in errs])
+        services.followup_assign(followup=followup, user=request.user, **form.cleaned_data)
+        messages.success(request, _("Follow-up assigned."))
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("followups:detail", followup.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk: int):
+    followup = _visible_followup(request, pk)
+    if not can_act_on(request.user, followup):
+        raise PermissionDenied
+    form = EvidenceForm(request.POST, request.FILES)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for errs in form.errors.values() for m in errs])
+        services.evidence_attach(
+            followup=followup, upload=form.cleaned_data["file"], user=request.user
+        )
+        messages.success(request, _("Evidence file attached."))
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    return redirect("followups:detail", followup.pk)
+
+
+@login_required
+def evidence_download(request, pk: int, evidence_pk: int):
+    followup = _visible_followup(request, pk)
+    evidence = get_object_or_404(followup.evidence.all(), pk=evidence_pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@ratelimit(key=client_key, rate=STATUS_RATE, block=False)
+def public_status(request, code: str):
+    # Rate-limited by a salted hash of the address (surveys.ratelimiting): codes are 31^10,
+    # and at 20 looks a minute per address enumerating them is hopeless.
+    if getattr(request, "limited", False):
+        return render(request, "followups/status_limited.html", status=429)
+    status = public_status_for_code(code.strip().upper())
+    if status is None:
+        return render(request, "followups/status_unknown.html", status=404)
+    response = render(request, "followups/status.html", {"status": status, "code": code})
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def status_lookup(request):
+    """A small form to type a code; redirects to /tra-cuu/<code>/."""
+    code = "".join(request.GET.get("code", "").split()).upper()[:32]
+    if code:
+        return redirect("followups:status", code=code)
+    return render(request, "followups/status_lookup.html")
