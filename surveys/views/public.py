@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import unicodedata
 from itertools import groupby
 
-from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -24,6 +24,12 @@ KIND_ORDER = [
 ]
 
 
+def plain_text(text: str) -> str:
+    """Lower case without Vietnamese diacritics (đ included), for forgiving search."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
 def home(request: HttpRequest) -> HttpResponse:
     campaigns = Campaign.objects.accepting().order_by("closes_on")
     return render(request, "surveys/home.html", {"campaigns": campaigns})
@@ -33,9 +39,11 @@ def home(request: HttpRequest) -> HttpResponse:
 def unit_picker(request: HttpRequest, slug: str) -> HttpResponse:
     campaign = lookups.open_campaign(slug)
     query = request.GET.get("q", "").strip()[:100]
-    units = campaign.units.valid_on(timezone.localdate())
+    units = list(campaign.units.valid_on(timezone.localdate()))
     if query:
-        units = units.filter(Q(name__icontains=query) | Q(code__iexact=query))
+        # A campaign has tens of units: matching in Python lets "hai chau" find "Hải Châu".
+        needle = plain_text(query)
+        units = [u for u in units if needle in plain_text(f"{u.name} {u.code}")]
     rank = {kind: i for i, kind in enumerate(KIND_ORDER)}
     ordered = sorted(units, key=lambda u: (rank.get(u.kind, 99), u.sort_order, u.code))
     groups = [
