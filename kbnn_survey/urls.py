@@ -17,6 +17,7 @@ urlpatterns = [
     path("reports/", include("reports.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("followups.urls")),
+    path("", include("fieldwork.urls")),
     path("", include("surveys.urls")),
 ]
 

@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import FormSettlement, ImportLog, KeyedForm, KeyingBatch
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Written by the keying and import pages only; the admin shows them for audit."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(KeyingBatch)
+class KeyingBatchAdmin(ReadOnlyAdmin):
+    list_display = ["code", "campaign", "unit", "respondent_group", "double_entry", "created_at"]
+    list_filter = ["campaign", "double_entry"]
+    list_select_related = ["campaign", "unit", "respondent_group"]
+    search_fields = ["code"]
+
+
+@admin.register(KeyedForm)
+class KeyedFormAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "seq", "pass_no", "keyed_by", "answered_on", "keyed_at"]
+    list_select_related = ["batch", "keyed_by"]
+    list_filter = ["pass_no"]
+
+
+@admin.register(FormSettlement)
+class FormSettlementAdmin(ReadOnlyAdmin):
+    list_display = ["batch", "seq", "response", "had_differences", "settled_by", "settled_at"]
+    list_select_related = ["batch", "settled_by", "response"]
+
+
+@admin.register(ImportLog)
+class ImportLogAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "kind", "campaign", "rows", "created", "imported_by", "imported_at"]
+    list_filter = ["kind", "campaign"]
+    list_select_related = ["campaign", "imported_by"]
+    search_fields = ["filename", "checksum"]

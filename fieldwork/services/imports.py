@@ -1,0 +1,207 @@
+"""Importing paper forms from an Excel file: every row valid, then all rows in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from surveys.models import Campaign, Channel
+from surveys.services import SubmissionError, response_submit
+
+from ..models import ImportKind, ImportLog
+from ..sheets import RowError, SheetRefused, sheet_read, workbook_bytes
+from .paper import (
+    active_groups,
+    campaign_questions,
+    date_check,
+    date_parse,
+    group_find,
+    score_parse,
+)
+
+COL_UNIT = "Mã đơn vị"
+COL_GROUP = "Nhóm khách hàng"
+COL_DATE = "Ngày"
+COL_COMMENT = "Ý kiến"
+COL_BATCH = "Số lô"
+# response_submit names its error keys after its arguments; the sheet after its columns.
+_COLUMN_OF = {
+    "unit": COL_UNIT,
+    "respondent_group": COL_GROUP,
+    "answered_on": COL_DATE,
+    "comment": COL_COMMENT,
+    "__all__": "",
+}
+
+
+def sheet_columns(campaign: Campaign) -> list[str]:
+    codes = [q.code for q in campaign_questions(campaign)]
+    return [COL_UNIT, COL_GROUP, COL_DATE, *codes, COL_COMMENT, COL_BATCH]
+
+
+def file_checksum(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def responses_template(campaign: Campaign) -> bytes:
+    """The blank paper-form sheet of a campaign, with its unit codes and groups to copy from."""
+    units = campaign.units.order_by("sort_order", "code").values_list("code", "name")
+    groups = [(g.code, g.name) for g in active_groups()]
+    return workbook_bytes(
+        _("Paper forms"),
+        sheet_columns(campaign),
+        {
+            _("Units"): [(COL_UNIT, _("Unit")), *units],
+            _("Groups"): [(COL_GROUP, _("Name")), *groups],
+        },
+    )
+
+
+@dataclass(frozen=True)
+class _Row:
+    number: int
+    kwargs: dict
+
+
+def _already_imported(kind: str, checksum: str) -> RowError | None:
+    earlier = ImportLog.objects.filter(kind=kind, checksum=checksum).first()
+    if earlier is None:
+        return None
+    return RowError(
+        0,
+        "",
+        _("This file was already imported on %(when)s (%(name)s); nothing was imported again.")
+        % {
+            "when": formats.date_format(timezone.localtime(earlier.imported_at), "d/m/Y H:i"),
+            "name": earlier.filename,
+        },
+    )
+
+
+def _rows_check(campaign: Campaign, data: bytes) -> list[_Row]:
+    questions = campaign_questions(campaign)
+    codes = [q.code for q in questions]
+    sheet = sheet_read(
+        data, required=[COL_UNIT, COL_GROUP, COL_DATE, *codes], optional=[COL_COMMENT, COL_BATCH]
+    )
+    units = {u.code.casefold(): u for u in campaign.units.all()}
+    groups = active_groups()
+    today = timezone.localdate()
+    errors: list[RowError] = []
+    rows: list[_Row] = []
+    for number, values in sheet.rows:
+        row_errors: list[RowError] = []
+        unit = units.get(str(values.get(COL_UNIT) or "").strip().casefold())
+        if unit is None:
+            row_errors.append(
+                RowError(
+                    number,
+                    COL_UNIT,
+                    _("unit code “%(code)s” is not part of this survey.")
+                    % {"code": values.get(COL_UNIT) or ""},
+                )
+            )
+        group = group_find(values.get(COL_GROUP), groups)
+        if group is None:
+            row_errors.append(
+                RowError(number, COL_GROUP, _("write payer or budget_user (or the group's name)."))
+            )
+        day = date_parse(values.get(COL_DATE))
+        problem = date_check(campaign, day, today)
+        if problem:
+            row_errors.append(RowError(number, COL_DATE, problem))
+        answers = {}
+        for question in questions:
+            score, problem = score_parse(question, values.get(question.code))
+            if problem:
+                row_errors.append(RowError(number, question.code, problem))
+            answers[question.code] = score
+        batch = str(values.get(COL_BATCH) or "").strip()
+        if len(batch) > 50:
+            row_errors.append(RowError(number, COL_BATCH, _("at most 50 characters.")))
+        errors.extend(row_errors)
+        if not row_errors:
+            rows.append(
+                _Row(
+                    number,
+                    {
+                        "unit": unit,
+                        "respondent_group": group,
+                        "answered_on": day,
+                        "answers": answers,
+                        "comment": str(values.get(COL_COMMENT) or ""),
+                        "batch": batch,
+                    },
+                )
+            )
+    if errors:
+        raise SheetRefused(errors)
+    return rows
+
+
+class _Rollback(Exception):
+    def __init__(self, errors: list[RowError]):
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    log: ImportLog
+    created: int
+
+
+def responses_import(
+    *,
+    campaign: Campaign,
+    data: bytes,
+    filename: str,
+    user: AbstractBaseUser | None = None,
+) -> ImportResult:
+    """Import every row of a paper-form sheet, or none: raises SheetRefused with every error."""
+    checksum = file_checksum(data)
+    earlier = _already_imported(ImportKind.RESPONSES, checksum)
+    if earlier:
+        raise SheetRefused([earlier])
+    rows = _rows_check(campaign, data)
+    try:
+        with transaction.atomic():
+            # First, so that the same file uploaded twice at once meets the unique checksum.
+            log = ImportLog.objects.create(
+                kind=ImportKind.RESPONSES,
+                campaign=campaign,
+                filename=filename[:255],
+                checksum=checksum,
+                rows=len(rows),
+                created=len(rows),
+                imported_by=user,
+            )
+            errors: list[RowError] = []
+            for row in rows:
+                try:
+                    response_submit(
+                        campaign=campaign,
+                        channel=Channel.PAPER,
+                        keyed_by=user if user and user.is_authenticated else None,
+                        **row.kwargs,
+                    )
+                except SubmissionError as exc:
+                    errors.extend(
+                        RowError(row.number, _COLUMN_OF.get(key, key), message)
+                        for key, messages in exc.errors.items()
+                        for message in messages
+                    )
+            if errors:
+                raise _Rollback(errors)
+    except _Rollback as exc:
+        raise SheetRefused(exc.errors) from None
+    except IntegrityError:
+        earlier = _already_imported(ImportKind.RESPONSES, checksum)
+        if earlier is None:
+            raise
+        raise SheetRefused([earlier]) from None
+    return ImportResult(log, len(rows))

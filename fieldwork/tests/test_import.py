@@ -1,0 +1,131 @@
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from fieldwork.models import ImportLog
+from fieldwork.services.imports import sheet_columns
+from surveys.models import Response
+
+from .conftest import today_text, xlsx
+
+CODES = [f"C{i}" for i in range(1, 11)] + ["CHUNG"]
+
+
+def sheet(bad_row: bool = False) -> bytes:
+    header = ["Mã đơn vị", "Nhóm khách hàng", "Ngày", *CODES, "Ý kiến", "Số lô"]
+    rows = [
+        ["KSC", "payer", today_text(), *[5] * 10, 5, "Rất tốt", "L1"],
+        ["HCH", "Đơn vị sử dụng ngân sách nhà nước", today_text(), *[4] * 10, 4, None, "L1"],
+        ["KSC", "budget_user", today_text(), None, *[3] * 9, 3, "", "L2"],
+    ]
+    if bad_row:
+        rows[1][3 + 4] = 7  # C5 on Excel row 3
+    return xlsx([header, *rows])
+
+
+def write(tmp_path, data: bytes, name: str = "phieu.xlsx") -> str:
+    path = tmp_path / name
+    path.write_bytes(data)
+    return str(path)
+
+
+def test_command_imports_nothing_when_one_row_is_bad_then_everything_once_fixed(tmp_path, campaign):
+    bad = write(tmp_path, sheet(bad_row=True), "sai.xlsx")
+    stderr = io.StringIO()
+    with pytest.raises(CommandError, match="Không nhập"):
+        call_command("import_responses", bad, "--campaign", campaign.slug, stderr=stderr)
+    assert "Dòng 3, cột C5" in stderr.getvalue()
+    assert "“7”" in stderr.getvalue()
+    assert not Response.objects.exists() and not ImportLog.objects.exists()
+
+    good = write(tmp_path, sheet())
+    stdout = io.StringIO()
+    call_command("import_responses", good, "--campaign", campaign.slug, stdout=stdout)
+    assert "3" in stdout.getvalue()
+    stored = Response.objects.filter(campaign=campaign, channel="paper")
+    assert stored.count() == 3
+    assert sorted(stored.values_list("respondent_group__code", flat=True)) == [
+        "budget_user",
+        "budget_user",
+        "payer",
+    ]
+    assert stored.get(comment="Rất tốt").batch == "L1"
+    no_opinion = stored.get(batch="L2").answers.get(question__code="C1")
+    assert no_opinion.score is None
+
+    # The same file again: recognised by its checksum and refused.
+    with pytest.raises(CommandError):
+        call_command("import_responses", good, "--campaign", campaign.slug, stderr=io.StringIO())
+    assert stored.count() == 3
+
+
+def test_every_bad_row_and_column_is_reported(campaign):
+    from fieldwork.services.imports import responses_import
+    from fieldwork.sheets import SheetRefused
+
+    header = ["Mã đơn vị", "Nhóm khách hàng", "Ngày", *CODES, "Ý kiến", "Số lô"]
+    data = xlsx(
+        [
+            header,
+            ["XXX", "khách", "hôm qua", *[5] * 10, None, "", ""],
+            ["KSC", "payer", "01/01/1999", *[5] * 10, 5, "", ""],
+        ]
+    )
+    with pytest.raises(SheetRefused) as exc:
+        responses_import(campaign=campaign, data=data, filename="x.xlsx")
+    found = {(e.row, e.column) for e in exc.value.errors}
+    assert found == {
+        (2, "Mã đơn vị"),
+        (2, "Nhóm khách hàng"),
+        (2, "Ngày"),
+        (2, "CHUNG"),
+        (3, "Ngày"),
+    }
+    assert not Response.objects.exists()
+
+
+def test_missing_or_unknown_columns_and_non_excel_files_are_refused(campaign):
+    from fieldwork.services.imports import responses_import
+    from fieldwork.sheets import SheetRefused
+
+    with pytest.raises(SheetRefused) as exc:
+        responses_import(
+            campaign=campaign, data=xlsx([["Mã đơn vị", "Lạ"], ["KSC", 1]]), filename="a.xlsx"
+        )
+    messages = [str(e) for e in exc.value.errors]
+    assert any("Lạ" in m for m in messages) and any("CHUNG" in m for m in messages)
+    with pytest.raises(SheetRefused):
+        responses_import(campaign=campaign, data=b"not a workbook", filename="a.xlsx")
+
+
+def test_upload_page_reports_rows_and_refuses_the_same_file(team_client, campaign):
+    url = reverse("fieldwork:responses_upload")
+    bad = io.BytesIO(sheet(bad_row=True))
+    bad.name = "sai.xlsx"
+    page = team_client.post(url, {"campaign": campaign.pk, "file": bad})
+    assert page.status_code == 400
+    body = page.content.decode()
+    assert "Không nhập" in body and "C5" in body
+    assert not Response.objects.exists()
+    for expected_status in (302, 400):
+        good = io.BytesIO(sheet())
+        good.name = "dung.xlsx"
+        response = team_client.post(url, {"campaign": campaign.pk, "file": good})
+        assert response.status_code == expected_status
+    assert Response.objects.count() == 3
+    assert ImportLog.objects.get().imported_by.username == "tokhaosat"
+
+
+def test_template_has_the_campaign_question_codes(team_client, campaign):
+    response = team_client.get(reverse("fieldwork:responses_template", args=[campaign.slug]))
+    assert response.status_code == 200
+    workbook = load_workbook(io.BytesIO(response.content), read_only=True)
+    header = next(workbook.worksheets[0].iter_rows(values_only=True))
+    assert list(header) == sheet_columns(campaign)
+    assert list(header)[:3] == ["Mã đơn vị", "Nhóm khách hàng", "Ngày"]
+    assert "CHUNG" in header and list(header)[-2:] == ["Ý kiến", "Số lô"]

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from .views import imports, keying, public
+
+app_name = "fieldwork"
+
+urlpatterns = [
+    path("nhap-phieu/", keying.batch_list, name="batches"),
+    path("nhap-phieu/lo/<int:pk>/", keying.keying, name="keying"),
+    path("nhap-phieu/lo/<int:pk>/doi-chieu/", keying.settle, name="settle"),
+    path("nhap-phieu/tai-len/", imports.responses_upload, name="responses_upload"),
+    path(
+        "nhap-phieu/mau/<slug:slug>.xlsx",
+        imports.responses_template_download,
+        name="responses_template",
+    ),
+    path("loi-moi/", imports.invitations, name="invitations"),
+    path(
+        "loi-moi/mau/<slug:slug>.xlsx",
+        imports.invitation_template_download,
+        name="invitation_template",
+    ),
+    path("loi-moi/<slug:slug>/gui/", imports.invitations_send, name="invitations_send"),
+    path("huy-nhan-thu/<str:token>/", public.opt_out, name="opt_out"),
+    path("api/portal/invitations", public.portal_invitations, name="portal_invitations"),
+]

@@ -1,0 +1,120 @@
+"""Upload pages for paper-form files and invitation lists, and their blank templates."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import permission_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from surveys.models import Campaign, Channel
+
+from ..forms import UploadForm
+from ..models import ImportKind, ImportLog
+from ..selectors import invitation_counts
+from ..services.imports import responses_import, responses_template
+from ..services.invitation_lists import invitation_list_template, invitations_import
+from ..services.mailing import invitations_requeue_failed, invitations_send_start
+from ..sheets import SheetRefused
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+INVITE_PERMISSION = "surveys.add_invitation"
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@permission_required("surveys.key_paper_forms")
+@require_http_methods(["GET", "POST"])
+def responses_upload(request):
+    form = UploadForm(request.POST or None, request.FILES or None, channel=Channel.PAPER)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = responses_import(
+                campaign=form.cleaned_data["campaign"],
+                data=upload.read(),
+                filename=upload.name,
+                user=request.user,
+            )
+        except SheetRefused as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _("%(n)d forms imported from %(name)s.")
+                % {"n": result.created, "name": upload.name},
+            )
+            return redirect("fieldwork:responses_upload")
+    logs = ImportLog.objects.filter(kind=ImportKind.RESPONSES).select_related(
+        "campaign", "imported_by"
+    )[:20]
+    context = {"form": form, "errors": errors, "logs": logs}
+    return render(
+        request, "fieldwork/responses_upload.html", context, status=400 if errors else 200
+    )
+
+
+@permission_required("surveys.key_paper_forms")
+def responses_template_download(request, slug: str):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return _xlsx(responses_template(campaign), f"phieu-giay-{campaign.slug}.xlsx")
+
+
+@permission_required(INVITE_PERMISSION)
+@require_http_methods(["GET", "POST"])
+def invitations(request):
+    form = UploadForm(request.POST or None, request.FILES or None, channel=Channel.EMAIL)
+    errors = []
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = invitations_import(
+                campaign=form.cleaned_data["campaign"],
+                data=upload.read(),
+                filename=upload.name,
+                user=request.user,
+            )
+        except SheetRefused as exc:
+            errors = exc.errors
+        else:
+            messages.success(
+                request,
+                _(
+                    "%(created)d invitations created; %(existing)d e-mails were already "
+                    "invited; %(merged)d repeated rows merged."
+                )
+                % {
+                    "created": result.created,
+                    "existing": result.already_invited,
+                    "merged": result.merged,
+                },
+            )
+            return redirect("fieldwork:invitations")
+    campaigns = [(c, invitation_counts(c)) for c in form.fields["campaign"].queryset]
+    context = {"form": form, "errors": errors, "campaigns": campaigns}
+    return render(request, "fieldwork/invitations.html", context, status=400 if errors else 200)
+
+
+@permission_required(INVITE_PERMISSION)
+def invitation_template_download(request, slug: str):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    return _xlsx(invitation_list_template(campaign), f"danh-sach-moi-{campaign.slug}.xlsx")
+
+
+@permission_required(INVITE_PERMISSION)
+@require_POST
+def invitations_send(request, slug: str):
+    campaign = get_object_or_404(Campaign, slug=slug)
+    if request.POST.get("requeue_failed"):
+        count = invitations_requeue_failed(campaign=campaign)
+        messages.info(request, _("%(n)d failed invitations queued again.") % {"n": count})
+    invitations_send_start(campaign=campaign)
+    messages.success(request, _("Sending has started; refresh this page to follow it."))
+    return redirect("fieldwork:invitations")

@@ -1,0 +1,52 @@
+"""Endpoints outside the staff pages: e-mail opt-out and the portal's invitation API."""
+
+from __future__ import annotations
+
+from django.http import Http404, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from surveys.models import Invitation
+
+from ..services.mailing import invitation_opt_out
+from ..services.portal import PortalError, portal_invitation_create
+
+
+# CSRF-exempt: mail clients POST here for RFC 8058 one-click opt-out; the unguessable token
+# is the authorisation, and the only effect is to stop e-mails.
+@csrf_exempt
+@require_http_methods(["GET", "POST"])
+def opt_out(request, token: str):
+    if request.method == "POST":
+        invitation = invitation_opt_out(token=token)
+        if invitation is None:
+            raise Http404
+        return render(request, "fieldwork/opt_out_done.html", {"invitation": invitation})
+    # GET only asks: link scanners in mail servers open links without anyone clicking.
+    invitation = Invitation.objects.filter(token=token).first()
+    if invitation is None:
+        raise Http404
+    return render(request, "fieldwork/opt_out.html", {"invitation": invitation})
+
+
+@csrf_exempt  # Server-to-server: authenticated by the HMAC signature, not by a cookie.
+@require_POST
+def portal_invitations(request):
+    try:
+        result = portal_invitation_create(
+            body=request.body,
+            timestamp=request.headers.get("X-KBNN-Timestamp", ""),
+            signature=request.headers.get("X-KBNN-Signature", ""),
+        )
+    except PortalError as exc:
+        return JsonResponse({"error": exc.code, "message": exc.message}, status=exc.status)
+    return JsonResponse(
+        {
+            "url": result.url,
+            "expires_at": result.expires_at.isoformat(),
+            "message": _("Show this link to the customer."),
+        },
+        status=201 if result.created else 200,
+    )
