@@ -1,12 +1,93 @@
+"""Report runs: list and request, progress page and its JSON, download, lock."""
+
 from __future__ import annotations
 
-from django.contrib.auth.decorators import permission_required
-from django.shortcuts import render
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
 
-from .models import ReportRun
+from . import services
+from .forms import ReportRequestForm
+from .models import ReportRun, ReportStatus
+
+REQUEST = "reports.request_report"
+LOCK = "reports.lock_report"
 
 
-@permission_required("reports.request_report")
+@login_required
+@permission_required(REQUEST, raise_exception=True)
 def report_list(request):
-    runs = ReportRun.objects.select_related("campaign", "requested_by")[:50]
-    return render(request, "reports/report_list.html", {"runs": runs})
+    form = ReportRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        run = services.report_request(campaign=form.cleaned_data["campaign"], user=request.user)
+        messages.success(request, _("The report has been requested; it is being compiled."))
+        return redirect("reports:detail", pk=run.pk)
+    runs = ReportRun.objects.select_related("campaign", "requested_by", "locked_by")[:50]
+    status = 400 if form.errors else 200
+    return render(request, "reports/report_list.html", {"runs": runs, "form": form}, status=status)
+
+
+@require_GET
+@login_required
+@permission_required(REQUEST, raise_exception=True)
+def report_detail(request, pk: int):
+    run = get_object_or_404(ReportRun.objects.select_related("campaign", "requested_by"), pk=pk)
+    return render(
+        request, "reports/report_detail.html", {"run": run, "can_lock": request.user.has_perm(LOCK)}
+    )
+
+
+@require_GET
+@login_required
+@permission_required(REQUEST, raise_exception=True)
+def report_progress(request, pk: int):
+    run = get_object_or_404(ReportRun, pk=pk)
+    done = run.status == ReportStatus.DONE
+    return JsonResponse(
+        {
+            "status": run.status,
+            "status_label": str(run.get_status_display()),
+            "progress": run.progress,
+            "note": run.progress_note,
+            "error": run.error,
+            "finished": run.status in (ReportStatus.DONE, ReportStatus.FAILED),
+            "download_url": reverse("reports:download", args=[run.pk]) if done else None,
+            "checksum": run.checksum,
+        }
+    )
+
+
+@require_GET
+@login_required
+@permission_required(REQUEST, raise_exception=True)
+def report_download(request, pk: int):
+    run = get_object_or_404(ReportRun.objects.select_related("campaign"), pk=pk)
+    if run.status != ReportStatus.DONE or not run.file:
+        raise Http404(_("This report has no file yet."))
+    try:
+        handle = run.file.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404(_("The report file is missing.")) from exc
+    # FileResponse writes Content-Disposition with an RFC 5987 filename* for non-ASCII names.
+    return FileResponse(handle, as_attachment=True, filename=services.download_name(run))
+
+
+@require_POST
+@login_required
+@permission_required(LOCK, raise_exception=True)
+def report_lock(request, pk: int):
+    run = get_object_or_404(ReportRun, pk=pk)
+    try:
+        services.report_lock(run=run, user=request.user)
+    except services.ReportError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("The report is locked as the version sent to the Department of Home Affairs."),
+        )
+    return redirect("reports:detail", pk=run.pk)

@@ -1,0 +1,27 @@
+from django.contrib import admin
+
+from .models import ReportRun
+
+
+@admin.register(ReportRun)
+class ReportRunAdmin(admin.ModelAdmin):
+    """Read-only: runs are made by the task; a locked run (the version sent) is never deleted."""
+
+    list_display = ("pk", "campaign", "status", "progress", "created_at", "locked_at", "checksum")
+    list_filter = ("status", "campaign")
+    list_select_related = ("campaign",)
+    readonly_fields = [f.name for f in ReportRun._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return obj is None or not obj.is_locked
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        actions.pop("delete_selected", None)  # a bulk delete would bypass the lock check
+        return actions

@@ -1,0 +1,18 @@
+"""Workbook exporters (pretix-style): sheets register themselves on import."""
+
+from . import rawdata, sheets  # noqa: F401  (registers the sheets)
+from .base import SHEETS, Column, Fmt, SheetExporter, register_sheet, registered_sheets
+from .context import ReportContext
+from .workbook import snapshot, workbook_write
+
+__all__ = [
+    "SHEETS",
+    "Column",
+    "Fmt",
+    "ReportContext",
+    "SheetExporter",
+    "register_sheet",
+    "registered_sheets",
+    "snapshot",
+    "workbook_write",
+]

@@ -1,0 +1,293 @@
+"""Writes of the reports app: request, claim, compile, finish, lock and re-queue report runs.
+
+A run moves pending → running → done | failed. Every transition is a conditional UPDATE, so
+two workers handed the same run (acks_late redelivery, a re-queue, a double click) never both
+build it, and a worker that was presumed dead and comes back cannot overwrite its successor:
+each attempt carries its number and only writes while the row still has that number.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+
+from django.core.files import File
+from django.core.files.storage import default_storage
+from django.db import DatabaseError, close_old_connections, connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from surveys.models import Campaign, CampaignStatus
+
+from .exporters import snapshot, workbook_write
+from .exporters.workbook import DataChangedError
+from .models import ReportRun, ReportStatus, report_upload_to
+
+logger = logging.getLogger(__name__)
+
+# A running run whose heartbeat is older than this is taken for dead and re-queued.
+STALE_AFTER = datetime.timedelta(minutes=5)
+HEARTBEAT_SECONDS = 5.0
+MAX_ATTEMPTS = 3
+
+
+class ReportError(Exception):
+    """A request that cannot be carried out; the message is for the user."""
+
+
+class Superseded(Exception):
+    """This attempt no longer owns the run (it was re-queued and claimed by another worker)."""
+
+
+def _enqueue(run_id: int) -> None:
+    from .tasks import compile_report
+
+    transaction.on_commit(lambda: compile_report.delay(run_id))
+
+
+def report_request(*, campaign: Campaign, user=None, reason: str = "manual") -> ReportRun:
+    """Create a pending run and hand it to a worker once the transaction commits."""
+    run = ReportRun.objects.create(campaign=campaign, requested_by=user, params={"reason": reason})
+    _enqueue(run.pk)
+    return run
+
+
+def report_claim(*, run_id: int) -> int | None:
+    """pending → running for this worker; returns the attempt number, None if not ours."""
+    now = timezone.now()
+    claimed = ReportRun.objects.filter(pk=run_id, status=ReportStatus.PENDING).update(
+        status=ReportStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        heartbeat_at=now,
+        progress=0,
+        progress_note="",
+        error="",
+    )
+    if claimed != 1:
+        return None
+    return ReportRun.objects.values_list("attempts", flat=True).get(pk=run_id)
+
+
+def _owned(run_id: int, attempt: int):
+    return ReportRun.objects.filter(pk=run_id, status=ReportStatus.RUNNING, attempts=attempt)
+
+
+class _ProgressWriter:
+    """Saves progress and the heartbeat of one attempt.
+
+    During a compile on PostgreSQL the main connection sits in a long read-only snapshot
+    transaction, whose writes nobody would see before the end; so a small thread with its own
+    connection saves the latest progress every few seconds, and keeps the heartbeat fresh even
+    while one long query runs. Elsewhere (SQLite, or inside a test's transaction) it writes
+    directly.
+    """
+
+    def __init__(self, run_id: int, attempt: int):
+        self.run_id, self.attempt = run_id, attempt
+        self.latest = (0, "")
+        self.superseded = False
+        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"report-{run_id}")
+
+    def __enter__(self):
+        if self.threaded:
+            self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self.threaded:
+            self._stop.set()
+            self._thread.join()
+        return False
+
+    def update(self, percent: int, note: str) -> None:
+        self.latest = (min(percent, 99), note[:200])
+        if not self.threaded:
+            self._save()
+        if self.superseded:
+            raise Superseded
+
+    def _save(self) -> None:
+        percent, note = self.latest
+        saved = _owned(self.run_id, self.attempt).update(
+            progress=percent, progress_note=note, heartbeat_at=timezone.now()
+        )
+        self.superseded = self.superseded or saved == 0
+
+    def _loop(self) -> None:
+        try:
+            while not self._stop.wait(HEARTBEAT_SECONDS):
+                self._save()
+        except DatabaseError:  # the next beat retries; the main thread is unaffected
+            logger.exception("report %s: saving progress failed", self.run_id)
+        finally:
+            connection.close()
+
+
+def plain_error(exc: BaseException) -> str:
+    """What went wrong, in words a user can act on (Vietnamese by default)."""
+    with translation.override("vi"):
+        if isinstance(exc, DataChangedError):
+            return _(
+                "The data changed while the report was being compiled. Please request it again."
+            )
+        if isinstance(exc, DatabaseError):
+            return _("The database could not be read (%(error)s). Please try again later.") % {
+                "error": str(exc).strip().splitlines()[0]
+                if str(exc).strip()
+                else type(exc).__name__
+            }
+        if isinstance(exc, OSError):
+            return _("The report file could not be written (%(error)s).") % {"error": exc}
+        return _("Unexpected error while compiling the report: %(error)s") % {
+            "error": f"{type(exc).__name__}: {exc}"
+        }
+
+
+def download_name(run: ReportRun) -> str:
+    """Readable Vietnamese file name for the download."""
+    day = timezone.localtime(run.finished_at or run.created_at).date()
+    return f"Báo cáo khảo sát sự hài lòng - {run.campaign.name} - {day:%d-%m-%Y} - số {run.pk}.xlsx"
+
+
+def report_run_execute(*, run_id: int) -> bool:
+    """Claim and build one run. Safe to call any number of times: only one call builds it."""
+    attempt = report_claim(run_id=run_id)
+    if attempt is None:
+        return False
+    run = ReportRun.objects.select_related("campaign").get(pk=run_id)
+    fd, path = tempfile.mkstemp(prefix=f"report-{run_id}-", suffix=".xlsx")
+    try:
+        with (
+            os.fdopen(fd, "wb") as out,
+            _ProgressWriter(run_id, attempt) as writer,
+            snapshot(),
+        ):
+            workbook_write(campaign=run.campaign, out=out, progress=writer.update)
+        return _finish(run, attempt, path)
+    except Superseded:
+        logger.warning("report %s attempt %s was superseded", run_id, attempt)
+        return False
+    except Exception as exc:
+        logger.exception("report %s failed", run_id)
+        close_old_connections()
+        _owned(run_id, attempt).update(
+            status=ReportStatus.FAILED, error=plain_error(exc), finished_at=timezone.now()
+        )
+        return False
+    finally:
+        os.unlink(path)
+
+
+def _sha256(path: str) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _finish(run: ReportRun, attempt: int, path: str) -> bool:
+    checksum = _sha256(path)
+    with open(path, "rb") as f:
+        name = default_storage.save(
+            report_upload_to(run, f"bao-cao-{run.campaign.slug}.xlsx"), File(f)
+        )
+    done = _owned(run.pk, attempt).update(
+        status=ReportStatus.DONE,
+        file=name,
+        checksum=checksum,
+        progress=100,
+        progress_note="",
+        finished_at=timezone.now(),
+    )
+    if not done:  # superseded at the last moment: leave the run to its new owner
+        default_storage.delete(name)
+        return False
+    return True
+
+
+def report_lock(*, run: ReportRun, user) -> ReportRun:
+    """Mark a done run as the version sent to Sở Nội vụ (who, when). Once only."""
+    locked = ReportRun.objects.filter(
+        pk=run.pk, status=ReportStatus.DONE, locked_at__isnull=True
+    ).update(locked_at=timezone.now(), locked_by=user)
+    if not locked:
+        if run.is_locked:
+            raise ReportError(_("This report is already locked."))
+        raise ReportError(_("Only a finished report can be locked."))
+    run.refresh_from_db()
+    return run
+
+
+def report_delete(*, run: ReportRun) -> None:
+    """Delete a run and its file; a locked run (the version sent) is never deleted."""
+    deleted, _unused = ReportRun.objects.filter(pk=run.pk, locked_at__isnull=True).delete()
+    if not deleted:
+        raise ReportError(_("A locked report is never deleted."))
+    if run.file:
+        transaction.on_commit(lambda: default_storage.delete(run.file.name))
+
+
+@dataclass(frozen=True)
+class RequeueResult:
+    requeued: list[int]
+    failed: list[int]
+
+
+def report_requeue_stale(*, now: datetime.datetime | None = None) -> RequeueResult:
+    """Pick up runs whose worker died: running with a stale heartbeat, or pending for too long.
+
+    A stale run goes back to pending (conditionally, so two schedulers cannot both re-queue it)
+    and is handed to a worker again; after MAX_ATTEMPTS it fails with a plain message.
+    """
+    now = now or timezone.now()
+    cutoff = now - STALE_AFTER
+    requeued, failed = [], []
+    stale = ReportRun.objects.filter(
+        Q(status=ReportStatus.RUNNING, heartbeat_at__lt=cutoff)
+        | Q(status=ReportStatus.PENDING, created_at__lt=cutoff)
+    ).values_list("pk", "status", "attempts")
+    for pk, status, attempts in stale:
+        if status == ReportStatus.PENDING:
+            requeued.append(pk)  # the message was lost: send it again; claiming dedupes
+            _enqueue(pk)
+            continue
+        same = ReportRun.objects.filter(pk=pk, status=status, heartbeat_at__lt=cutoff)
+        if attempts >= MAX_ATTEMPTS:
+            with translation.override("vi"):
+                error = _("The report stopped %(n)d times without finishing; it was abandoned.")
+            if same.update(status=ReportStatus.FAILED, error=error % {"n": attempts}):
+                failed.append(pk)
+            continue
+        with translation.override("vi"):
+            note = _("Restarting after an interrupted attempt")
+        if same.update(status=ReportStatus.PENDING, progress_note=note):
+            requeued.append(pk)
+            _enqueue(pk)
+    return RequeueResult(requeued, failed)
+
+
+def reports_schedule(*, today: datetime.date | None = None) -> list[ReportRun]:
+    """The nightly compile: every open campaign, and each closed campaign once after it closes."""
+    today = today or timezone.localdate()
+    busy = ReportRun.objects.filter(status__in=[ReportStatus.PENDING, ReportStatus.RUNNING])
+    runs = []
+    for campaign in Campaign.objects.filter(
+        status=CampaignStatus.OPEN, closes_on__gte=today
+    ).exclude(pk__in=busy.values("campaign_id")):
+        runs.append(report_request(campaign=campaign, reason="nightly"))
+    closed = Campaign.objects.filter(
+        Q(status=CampaignStatus.CLOSED) | Q(status=CampaignStatus.OPEN, closes_on__lt=today)
+    ).exclude(pk__in=ReportRun.objects.filter(params__reason="closed").values("campaign_id"))
+    for campaign in closed:
+        runs.append(report_request(campaign=campaign, reason="closed"))
+    return runs
