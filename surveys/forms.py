@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.validators import RegexValidator
-from django.utils.translation import gettext_lazy as _
 from django.utils.translation import get_language, override
+from django.utils.translation import gettext_lazy as _
 
 from .models import Question, RespondentGroup, Score
 from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check
@@ -97,9 +97,7 @@ class SurveyForm(forms.Form):
         required=False,
         max_length=30,
         validators=[
-            RegexValidator(
-                r"^\+?[0-9 .()-]{8,20}$", _("Enter a phone number of 8 to 15 digits.")
-            )
+            RegexValidator(r"^\+?[0-9 .()-]{8,20}$", _("Enter a phone number of 8 to 15 digits."))
         ],
     )
     contact_email = forms.EmailField(label=_("E-mail"), required=False)

@@ -175,7 +175,9 @@ def test_rate_limit_refuses_and_counts_after_the_allowance(client, campaign, url
     settings.SURVEY_SUBMIT_RATE = "3/h"
     settings.RATELIMIT_SALT = "test-salt-rate"
     for _ in range(3):
-        assert client.post(url, answers_post(campaign), REMOTE_ADDR="203.0.113.7").status_code == 302
+        assert (
+            client.post(url, answers_post(campaign), REMOTE_ADDR="203.0.113.7").status_code == 302
+        )
     before = counts()
     reply = client.post(url, answers_post(campaign), REMOTE_ADDR="203.0.113.7")
     assert reply.status_code == 429
@@ -224,8 +226,6 @@ def test_nothing_identifying_is_stored(client, campaign, url):
         HTTP_USER_AGENT="Mozilla/5.0 UniqueAgent/1.0",
     )
     response = Response.objects.get()
-    stored = " ".join(
-        str(getattr(response, f.attname)) for f in Response._meta.concrete_fields
-    )
+    stored = " ".join(str(getattr(response, f.attname)) for f in Response._meta.concrete_fields)
     assert "198.51.100.23" not in stored
     assert "UniqueAgent" not in stored

@@ -149,7 +149,10 @@ def test_unknown_campaign_and_unit(client, campaign, unit):
     assert page.status_code == 404
     assert "Không tìm thấy đơn vị" in page.content.decode()
     outsider = factories.make_unit("OUT")
-    assert client.get(reverse("surveys:unit_survey", args=[campaign.slug, outsider.code])).status_code == 404
+    assert (
+        client.get(reverse("surveys:unit_survey", args=[campaign.slug, outsider.code])).status_code
+        == 404
+    )
 
 
 def test_expired_unit_is_gone(client, campaign, unit):

@@ -1,0 +1,113 @@
+"""End to end in a real headless Chromium at phone size: open, answer, submit, thank-you, stored."""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+from django.urls import reverse
+
+from surveys.models import Response
+from surveys.tests import factories
+
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--window-size=360,800",
+]
+
+
+@pytest.fixture
+def phone_browser():
+    from conftest import service_missing
+
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.exists(path) and os.access(path, os.X_OK)) and not shutil.which(path):
+            service_missing(f"{path} is not installed (Debian packages chromium, chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in FLAGS:
+        options.add_argument(flag)
+    # A Vietnamese phone: the portal answers in Vietnamese.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_window_size(360, 800)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.mark.browser
+def test_customer_answers_on_a_phone(live_server, phone_browser, transactional_db):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    unit = factories.make_unit("KSC", name="Phòng Kiểm soát chi")
+    campaign = factories.make_campaign([unit], slug="dot-trinh-duyet")
+    factories.group()  # the respondent groups exist
+    questions = list(campaign.questionnaire.questions.values_list("code", flat=True))
+    browser = phone_browser
+    browser.get(live_server.url + reverse("surveys:unit_survey", args=[campaign.slug, "KSC"]))
+
+    assert "Rất hài lòng" in browser.page_source
+    # Readable at 360 px: nothing wider than the screen.
+    assert browser.execute_script(
+        "return document.documentElement.scrollWidth <= window.innerWidth"
+    )
+
+    def tap(selector: str) -> None:
+        element = browser.find_element(By.CSS_SELECTOR, selector)
+        browser.execute_script(
+            "arguments[0].scrollIntoView({block: 'center', behavior: 'instant'})", element
+        )
+        element.click()
+
+    tap("label[for='id_respondent_group_0']")
+    for code in questions:
+        if code != "C2":
+            tap(f"label[for='id_q_{code}_4']")
+    if os.environ.get("BROWSER_SCREENSHOT"):
+        browser.save_screenshot(os.environ["BROWSER_SCREENSHOT"])
+
+    # C2 with the keyboard alone: Tab from C1 into the next group, Space, then arrows.
+    browser.find_element(By.ID, "id_q_C1_4").send_keys(Keys.TAB)
+    focused = browser.switch_to.active_element
+    assert focused.get_attribute("name") == "q_C2"
+    focused.send_keys(Keys.SPACE)
+    for _ in range(3):
+        browser.switch_to.active_element.send_keys(Keys.ARROW_DOWN)
+    assert (
+        browser.find_element(By.CSS_SELECTOR, "input[name='q_C2']:checked").get_attribute("value")
+        == "4"
+    )
+
+    comment = browser.find_element(By.ID, "id_comment")
+    comment.send_keys("Cần thêm ghế chờ")
+    assert browser.find_element(By.ID, "comment-counter").text.startswith("16/2000")
+
+    tap("#submit-survey")
+    WebDriverWait(browser, 15).until(ec.url_contains("/cam-on/"))
+    code = browser.find_element(By.ID, "tracking-code").text
+
+    response = Response.objects.get()
+    assert response.tracking_code == code
+    assert (response.channel, response.unit, response.comment) == ("web", unit, "Cần thêm ghế chờ")
+    assert response.answers.get(question__code="C2").score == 4
+    assert response.answers.get(question__code="CHUNG").score == 5
+    assert response.answers.count() == len(questions)
