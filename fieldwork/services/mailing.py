@@ -89,12 +89,19 @@ def invitation_message(invitation: Invitation, *, reminder: bool = False) -> Ema
 
 
 def _sendable() -> Q:
-    return Q(
-        source=InvitationSource.EMAIL,
-        opted_out_at__isnull=True,
-        used_at__isnull=True,
-        campaign__status=CampaignStatus.OPEN,
-    ) & ~Q(email="")
+    """Conditions on the invitation's own columns only.
+
+    Claims must never filter through a join: Django turns such an UPDATE into
+    `WHERE id IN (SELECT ...)`, and PostgreSQL does not re-check that subquery against a row
+    another transaction has just changed, so two racing claims could both succeed.
+    """
+    return Q(source=InvitationSource.EMAIL, opted_out_at__isnull=True, used_at__isnull=True) & ~Q(
+        email=""
+    )
+
+
+def _campaign_open() -> Q:
+    return Q(campaign__status=CampaignStatus.OPEN)
 
 
 @dataclass
@@ -155,6 +162,7 @@ def invitations_send_pending(*, campaign_id: int, batch_size: int | None = None)
         ids = list(
             Invitation.objects.filter(
                 _sendable(),
+                _campaign_open(),
                 campaign_id=campaign_id,
                 send_status=SendStatus.NOT_SENT,
                 pk__gt=last_pk,
@@ -198,6 +206,7 @@ def invitations_remind(
     candidates = (
         Invitation.objects.filter(
             _sendable(),
+            _campaign_open(),
             send_status=SendStatus.SENT,
             campaign__closes_on__gte=timezone.localdate(now),
             reminders_sent__lt=max_reminders,
