@@ -1,7 +1,83 @@
+"""/dashboard/: leadership, the survey team and unit managers (their unit only)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from followups.access import can_triage
+from followups.selectors import overdue_count
+
+from .access import dashboard_unit_ids
+from .charts import chart_data
+from .selectors import (
+    campaigns_for_picker,
+    dashboard_data,
+    default_campaign,
+    quota_rows,
+    stored_signals,
+)
+
+
+def _campaign(request):
+    slug = request.GET.get("campaign") or request.POST.get("campaign")
+    if slug:
+        return get_object_or_404(campaigns_for_picker(), slug=slug)
+    campaign = default_campaign()
+    if campaign is None:
+        raise Http404(_("No survey round yet."))
+    return campaign
 
 
 @login_required
 def index(request):
-    return render(request, "dashboard/index.html", {})
+    unit_ids = dashboard_unit_ids(request.user)
+    campaign = _campaign(request)
+    dash = dashboard_data(campaign=campaign, unit_ids=unit_ids)
+    context = {
+        "dash": dash,
+        "campaigns": campaigns_for_picker(),
+        "charts": chart_data(dash),
+        "own_unit_only": unit_ids is not None,
+        "overdue": overdue_count(request.user),
+        "behind": [q for q in dash.quotas if q.behind],
+        "can_triage": can_triage(request.user),
+    }
+    if context["can_triage"]:
+        context["signal_check"], context["signals"] = stored_signals(campaign=campaign)
+    return render(request, "dashboard/index.html", context)
+
+
+@login_required
+def quota(request):
+    unit_ids = dashboard_unit_ids(request.user)
+    campaign = _campaign(request)
+    context = {
+        "campaign": campaign,
+        "campaigns": campaigns_for_picker(),
+        "quotas": quota_rows(campaign=campaign, unit_ids=unit_ids),
+        "today": timezone.localdate(),
+    }
+    return render(request, "dashboard/quota.html", context)
+
+
+@login_required
+@require_POST
+def signals_refresh(request):
+    if not can_triage(request.user):
+        raise PermissionDenied
+    campaign = _campaign(request)
+    from .tasks import stuffing_signals_refresh
+
+    pk = campaign.pk
+    transaction.on_commit(lambda: stuffing_signals_refresh.delay(pk))
+    messages.info(request, _("The signals are being recomputed; reload the page in a moment."))
+    return redirect(f"{reverse('dashboard:index')}?campaign={campaign.slug}")

@@ -67,8 +67,9 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    # The deadline the e-mail was about: a moved deadline earns a new reminder.
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    # The deadline the e-mail was about (ISO date, "" if none): a moved deadline earns a new
+    # reminder. Text, not a nullable date, so that the unique key holds on every database.
+    about_deadline = models.CharField(_("deadline"), max_length=10, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -79,9 +80,8 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["followup", "kind", "recipient", "deadline"],
-                name="notification_once",
-                nulls_distinct=False,
+                fields=["followup", "kind", "recipient", "about_deadline"],
+                name="notification_once_per_deadline",
             ),
         ]
 

@@ -43,20 +43,18 @@ def unit_managers(unit_id: int):
 
 
 def _claim(followup: FollowUp, kind: str, user) -> Notification | None:
+    key = {
+        "followup": followup,
+        "kind": kind,
+        "recipient": user,
+        "about_deadline": followup.deadline.isoformat() if followup.deadline else "",
+    }
     try:
         with transaction.atomic():
-            return Notification.objects.create(
-                followup=followup, kind=kind, recipient=user, deadline=followup.deadline
-            )
+            return Notification.objects.create(**key)
     except IntegrityError:
         # Already claimed: send again only if the earlier attempt failed.
-        return Notification.objects.filter(
-            followup=followup,
-            kind=kind,
-            recipient=user,
-            deadline=followup.deadline,
-            sent_at__isnull=True,
-        ).first()
+        return Notification.objects.filter(**key, sent_at__isnull=True).first()
 
 
 def followup_notify(*, followup: FollowUp, kind: str) -> int:

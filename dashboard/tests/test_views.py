@@ -1,0 +1,109 @@
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from dashboard.selectors import dashboard_data
+from reports.selectors import satisfaction_by_unit
+from surveys.models import Channel, Form, Quota
+from surveys.tests import factories
+
+
+@pytest.fixture
+def setup(db):
+    a = factories.make_unit("DA", name="Phòng Kiểm soát chi")
+    b = factories.make_unit("DB", name="KBNN Hải Châu")
+    campaign = factories.make_campaign([a, b], slug="dot-dash")
+    for i in range(6):
+        factories.make_response(campaign, a, score=5 if i % 2 else 4)
+    factories.make_response(campaign, a, channel=Channel.QR, score=2)
+    for _ in range(3):
+        factories.make_response(campaign, b, score=3, group_code="budget_user")
+    Quota.objects.create(campaign=campaign, unit=a, form=Form.ONLINE, minimum=10)
+    Quota.objects.create(campaign=campaign, unit=b, form=Form.ONLINE, minimum=500)
+    return campaign, a, b
+
+
+def test_numbers_are_the_reports_numbers(setup):
+    campaign, a, b = setup
+    dash = dashboard_data(campaign=campaign)
+    report = {row.unit.pk: row.measures for row in satisfaction_by_unit(campaign=campaign)}
+    for row in dash.units:
+        expected = report[row.unit.pk]
+        assert row.measures.counts == expected.counts
+        assert row.measures.index == expected.index
+        assert row.measures.responses == expected.responses
+    assert dash.total.responses == 10
+    assert [p.measures.responses for p in dash.trend][-1] == 10
+
+
+def test_pace_warning(setup):
+    campaign, a, b = setup
+    rows = {
+        (q.progress.unit.pk, q.progress.form): q for q in dashboard_data(campaign=campaign).quotas
+    }
+    # 7 of 10 after 11 of 21 days: on track; 3 of 500: will not make it.
+    assert not rows[(a.pk, Form.ONLINE)].behind
+    assert rows[(b.pk, Form.ONLINE)].behind
+    later = dashboard_data(campaign=campaign, today=campaign.closes_on)
+    assert {(q.progress.unit.pk, q.progress.form) for q in later.quotas if q.behind} == {
+        (a.pk, Form.ONLINE),
+        (b.pk, Form.ONLINE),
+    }
+
+
+def test_dashboard_page_for_each_role(client, setup):
+    campaign, a, b = setup
+    assert client.get(reverse("dashboard:index")).status_code == 302
+    client.force_login(factories.leadership())
+    page = client.get(reverse("dashboard:index"), {"campaign": campaign.slug})
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "Phòng Kiểm soát chi" in body and "KBNN Hải Châu" in body
+    assert "chart.umd.min.js" in body and 'id="dashboard-data"' in body
+    assert 'id="table-signals"' not in body  # signals are for the survey team
+    assert "Sẽ không đạt chỉ tiêu" in body
+
+    client.force_login(factories.unit_manager(a, "m.a"))
+    body = client.get(reverse("dashboard:index"), {"campaign": campaign.slug}).content.decode()
+    assert "Phòng Kiểm soát chi" in body and "KBNN Hải Châu" not in body
+    body = client.get(reverse("dashboard:quota"), {"campaign": campaign.slug}).content.decode()
+    assert "Phòng Kiểm soát chi" in body and "KBNN Hải Châu" not in body
+
+    client.force_login(factories.make_user("nobody", is_staff=True))
+    assert client.get(reverse("dashboard:index")).status_code == 403
+    client.force_login(factories.survey_team())
+    assert client.get(reverse("dashboard:index"), {"campaign": "khong-co"}).status_code == 404
+
+
+def test_survey_team_sees_and_refreshes_signals(client, setup, django_capture_on_commit_callbacks):
+    campaign, a, b = setup
+    client.force_login(factories.survey_team())
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("dashboard:signals_refresh"), {"campaign": campaign.slug})
+    assert response.status_code == 302
+    body = client.get(reverse("dashboard:index"), {"campaign": campaign.slug}).content.decode()
+    assert 'id="table-signals"' in body and "Đã tính lúc" in body
+    client.force_login(factories.leadership())
+    assert (
+        client.post(reverse("dashboard:signals_refresh"), {"campaign": campaign.slug}).status_code
+        == 403
+    )
+
+
+def test_dashboard_query_count_does_not_grow_with_responses(
+    client, setup, django_assert_max_num_queries
+):
+    campaign, a, b = setup
+    client.force_login(factories.leadership())
+    with django_assert_max_num_queries(25):
+        client.get(reverse("dashboard:index"), {"campaign": campaign.slug})
+    for _ in range(5):
+        factories.make_response(
+            campaign, b, score=4, now=timezone.now() - datetime.timedelta(days=2)
+        )
+    with django_assert_max_num_queries(25):
+        client.get(reverse("dashboard:index"), {"campaign": campaign.slug})

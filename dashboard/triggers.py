@@ -1,0 +1,139 @@
+"""PostgreSQL statement-level triggers keeping AnswerCount and ResponseCount exact.
+
+Statement-level (transition tables) so a bulk insert of eleven answers, or a COPY of millions,
+costs one upsert per statement, not one per row. Rows are upserted in key order so that two
+concurrent submits lock counter rows in the same order and cannot deadlock.
+"""
+
+from __future__ import annotations
+
+LEVELS = ", ".join(f"n{k}" for k in (1, 2, 3, 4, 5))
+ANSWER_KEY = "campaign_id, unit_id, respondent_group_id, channel, question_id"
+RESPONSE_KEY = "campaign_id, unit_id, respondent_group_id, channel, answered_on"
+
+
+def _answer_upsert(delta_sql: str) -> str:
+    """delta_sql yields (campaign_id, unit_id, respondent_group_id, channel, question_id,
+    score, sign) rows."""
+    counts = ", ".join(
+        f"coalesce(sum(sign) FILTER (WHERE score = {k}), 0)" for k in (1, 2, 3, 4, 5)
+    )
+    updates = ", ".join(f"n{k} = c.n{k} + EXCLUDED.n{k}" for k in (1, 2, 3, 4, 5))
+    return f"""
+    INSERT INTO dashboard_answercount AS c ({ANSWER_KEY}, {LEVELS}, n_null)
+    SELECT {ANSWER_KEY}, {counts},
+           coalesce(sum(sign) FILTER (WHERE score IS NULL), 0)
+    FROM ({delta_sql}) AS delta
+    GROUP BY {ANSWER_KEY} ORDER BY {ANSWER_KEY}
+    ON CONFLICT ({ANSWER_KEY}) DO UPDATE SET {updates}, n_null = c.n_null + EXCLUDED.n_null;
+    """
+
+
+def _response_upsert(delta_sql: str) -> str:
+    return f"""
+    INSERT INTO dashboard_responsecount AS c ({RESPONSE_KEY}, responses)
+    SELECT {RESPONSE_KEY}, sum(sign) FROM ({delta_sql}) AS delta
+    GROUP BY {RESPONSE_KEY} ORDER BY {RESPONSE_KEY}
+    ON CONFLICT ({RESPONSE_KEY}) DO UPDATE SET responses = c.responses + EXCLUDED.responses;
+    """
+
+
+def _answers_of(table: str, sign: int) -> str:
+    return f"""SELECT r.campaign_id, r.unit_id, r.respondent_group_id, r.channel, a.question_id,
+                      a.score, {sign} AS sign
+               FROM {table} a JOIN surveys_response r ON r.id = a.response_id"""
+
+
+def _responses_of(table: str, sign: int) -> str:
+    return f"SELECT {RESPONSE_KEY}, {sign} AS sign FROM {table}"
+
+
+# A response moved to another slice (an audited correction of unit, group or channel).
+_MOVED = """FROM old_rows o JOIN new_rows n ON n.id = o.id
+    JOIN surveys_answer a ON a.response_id = n.id
+    WHERE (o.campaign_id, o.unit_id, o.respondent_group_id, o.channel)
+          IS DISTINCT FROM (n.campaign_id, n.unit_id, n.respondent_group_id, n.channel)"""
+_RESPONSE_MOVED = f"""
+    SELECT o.campaign_id, o.unit_id, o.respondent_group_id, o.channel, a.question_id,
+           a.score, -1 AS sign {_MOVED}
+    UNION ALL
+    SELECT n.campaign_id, n.unit_id, n.respondent_group_id, n.channel, a.question_id,
+           a.score, 1 AS sign {_MOVED}"""
+_RESPONSE_REKEYED = f"""
+    SELECT {RESPONSE_KEY}, -1 AS sign FROM old_rows
+    UNION ALL SELECT {RESPONSE_KEY}, 1 AS sign FROM new_rows"""
+
+FUNCTIONS = {
+    # name: (table, event, body)
+    "dashboard_answer_ins": (
+        "surveys_answer",
+        "INSERT",
+        _answer_upsert(_answers_of("new_rows", 1)),
+    ),
+    "dashboard_answer_del": (
+        "surveys_answer",
+        "DELETE",
+        _answer_upsert(_answers_of("old_rows", -1)),
+    ),
+    "dashboard_answer_upd": (
+        "surveys_answer",
+        "UPDATE",
+        _answer_upsert(_answers_of("old_rows", -1) + " UNION ALL " + _answers_of("new_rows", 1)),
+    ),
+    "dashboard_response_ins": (
+        "surveys_response",
+        "INSERT",
+        _response_upsert(_responses_of("new_rows", 1)),
+    ),
+    "dashboard_response_del": (
+        "surveys_response",
+        "DELETE",
+        _response_upsert(_responses_of("old_rows", -1)),
+    ),
+    "dashboard_response_upd": (
+        "surveys_response",
+        "UPDATE",
+        _answer_upsert(_RESPONSE_MOVED) + _response_upsert(_RESPONSE_REKEYED),
+    ),
+}
+
+
+def _referencing(event: str) -> str:
+    if event == "INSERT":
+        return "REFERENCING NEW TABLE AS new_rows"
+    if event == "DELETE":
+        return "REFERENCING OLD TABLE AS old_rows"
+    return "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
+
+
+def create_sql() -> list[str]:
+    statements = []
+    for name, (table, event, body) in FUNCTIONS.items():
+        statements.append(
+            f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
+            f"BEGIN\n{body}\nRETURN NULL;\nEND $$;"
+        )
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
+        statements.append(
+            f"CREATE TRIGGER {name} AFTER {event} ON {table} {_referencing(event)} "
+            f"FOR EACH STATEMENT EXECUTE FUNCTION {name}();"
+        )
+    return statements
+
+
+def drop_sql() -> list[str]:
+    statements = []
+    for name, (table, _event, _body) in FUNCTIONS.items():
+        statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
+        statements.append(f"DROP FUNCTION IF EXISTS {name}();")
+    return statements
+
+
+def rebuild_sql() -> list[str]:
+    """Recompute both tables from the raw rows (after install, or to prove them exact)."""
+    return [
+        "DELETE FROM dashboard_answercount;",
+        "DELETE FROM dashboard_responsecount;",
+        _answer_upsert(_answers_of("surveys_answer", 1)),
+        _response_upsert(_responses_of("surveys_response", 1)),
+    ]
