@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from surveys.models import Answer, Campaign, Form, Quota, Response, Unit, channel_form
+from surveys.models import Answer, Campaign, FollowUp, Form, Quota, Response, Unit, channel_form
 from surveys.stats import LevelCounts, mean_of, rate
 
 LEVELS = (1, 2, 3, 4, 5)
@@ -425,18 +425,35 @@ def interval_bounds(interval: tuple[float, float] | None) -> tuple[float | None,
     return interval if interval is not None else (None, None)
 
 
-def comment_rows(*, campaign: Campaign) -> QuerySet[Response]:
-    """Every response with a comment, oldest first, with unit, group and follow-ups prefetched.
+def comment_rows(*, campaign: Campaign) -> QuerySet:
+    """Every response with a comment, oldest first, as tuples:
+    (id, answered_on, unit_id, respondent_group_id, channel, comment, comment_triage).
 
-    Iterate with `.iterator(chunk_size=...)`: prefetching then works chunk by chunk.
+    Plain tuples streamed with `.iterator(chunk_size=...)`: tens of thousands of comments
+    cost no model instances. Follow-ups come from `comment_followups()`.
     """
     return (
         Response.objects.filter(campaign=campaign)
         .exclude(comment="")
-        .select_related("unit", "respondent_group")
-        .prefetch_related("followups")
         .order_by("answered_on", "pk")
+        .values_list(
+            "pk", "answered_on", "unit_id", "respondent_group_id", "channel", "comment",
+            "comment_triage",
+        )
+    )  # fmt: skip
+
+
+def comment_followups(*, campaign: Campaign) -> dict[int, list[FollowUp]]:
+    """Response id -> the follow-ups opened on its comment (FollowUp.responses). 2 queries."""
+    links = FollowUp.responses.through.objects.filter(response__campaign=campaign).values_list(
+        "response_id", "followup_id"
     )
+    links = list(links)
+    followups = FollowUp.objects.in_bulk({f for _, f in links})
+    out: dict[int, list[FollowUp]] = defaultdict(list)
+    for response_id, followup_id in sorted(links):
+        out[response_id].append(followups[followup_id])
+    return dict(out)
 
 
 __all__ = [
@@ -449,6 +466,7 @@ __all__ = [
     "SliceMeasures",
     "UnitMeasures",
     "answer_cube",
+    "comment_followups",
     "comment_rows",
     "interval_bounds",
     "questionnaire_layout",

@@ -6,8 +6,14 @@ from collections.abc import Iterable
 
 from openpyxl.chart import BarChart, Reference
 
-from reports.selectors import SliceMeasures, comment_rows, interval_bounds, quota_progress
-from surveys.models import Channel, Form, channel_form
+from reports.selectors import (
+    SliceMeasures,
+    comment_followups,
+    comment_rows,
+    interval_bounds,
+    quota_progress,
+)
+from surveys.models import Channel, CommentTriage, Form, channel_form
 
 from .base import COUNT, DATE, MEAN, PERCENT, Column, Fmt, SheetExporter, register_sheet
 
@@ -281,18 +287,23 @@ class CommentSheet(SheetExporter):
     )
 
     def rows(self, ctx):
-        for r in comment_rows(campaign=ctx.campaign).iterator(chunk_size=2000):
-            followups = list(r.followups.all())
-            status = "; ".join(str(f.get_status_display()) for f in followups)
+        followups = comment_followups(campaign=ctx.campaign)
+        groups = {g.pk: g.name for g in ctx.groups}
+        channels = {c: channel_label(c) for c in Channel.values}
+        triage = {value: str(label) for value, label in CommentTriage.choices}
+        rows = comment_rows(campaign=ctx.campaign).iterator(chunk_size=5000)
+        for pk, day, unit_id, group_id, channel, comment, triaged in rows:
+            code, name = ctx.unit_names[unit_id]
+            linked = followups.get(pk, ())
             yield (
-                r.pk,
-                r.answered_on,
-                r.unit.code,
-                r.unit.name,
-                channel_label(r.channel),
-                r.respondent_group.name,
-                r.comment,
-                str(r.get_comment_triage_display()) if r.comment_triage else "",
-                status or "Chưa có",
-                "; ".join(f.title for f in followups),
+                pk,
+                day,
+                code,
+                name,
+                channels[channel],
+                groups.get(group_id, ""),
+                comment,
+                triage.get(triaged, ""),
+                "; ".join(str(f.get_status_display()) for f in linked) or "Chưa có",
+                "; ".join(f.title for f in linked),
             )

@@ -161,7 +161,7 @@ def _take(rows: _Rows, limit: int | None) -> Iterator[tuple[str, int]]:
 
 
 def snapshot():
-    """A read-only transaction that sees one snapshot of the data (PostgreSQL REPEATABLE READ).
+    """A transaction that sees one snapshot of the data (PostgreSQL REPEATABLE READ).
 
     Responses keep arriving while a report compiles; inside it the counts of `Tổng hợp` and
     the rows of `Dữ liệu` come from the same moment. Elsewhere (SQLite) a plain transaction.
@@ -176,7 +176,8 @@ class _Snapshot:
         self.atomic.__enter__()
         if outermost and connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                # Not READ ONLY: a registered sheet may refresh a summary table it reads.
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         return self
 
     def __exit__(self, *exc):
