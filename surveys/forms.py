@@ -7,6 +7,7 @@ when it writes.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -66,11 +67,11 @@ class SurveyForm(forms.Form):
     )
     # Hidden from people (CSS, aria-hidden, tabindex=-1); robots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
-    respondent_group = forms.ModelChoiceField(
+    # Choices come from the groups the view loaded: no query to validate the choice.
+    respondent_group = forms.TypedChoiceField(
         label=_("You are"),
-        queryset=RespondentGroup.objects.none(),
+        coerce=int,
         widget=forms.RadioSelect,
-        empty_label=None,
         error_messages={
             "required": _("Please choose who you are."),
             "invalid_choice": _("Please choose who you are."),
@@ -111,21 +112,15 @@ class SurveyForm(forms.Form):
     ):
         super().__init__(*args, **kwargs)
         self.questions = questions
+        self.groups = {g.pk: g for g in groups or []}
         if groups is None:  # invitations carry their respondent group
             del self.fields["respondent_group"]
         else:
-            field = self.fields["respondent_group"]
-            field.queryset = RespondentGroup.objects.filter(pk__in=[g.pk for g in groups])
-            field.choices = [(g.pk, _group_label(g)) for g in groups]
+            self.fields["respondent_group"].choices = [(g.pk, _group_label(g)) for g in groups]
+        # The answers are validated by answers_check and drawn by the lean template; these
+        # fields only hold the errors shown beside each question, so one stateless field serves.
         for question in questions:
-            choices = [(str(value), label) for value, label in Score.choices]
-            if question.allow_no_opinion:
-                choices.append((NO_OPINION, _("No opinion")))
-            self.fields[QUESTION_PREFIX + question.code] = forms.CharField(
-                label=question.label,
-                required=False,
-                widget=forms.RadioSelect(choices=choices),
-            )
+            self.fields[QUESTION_PREFIX + question.code] = _ANSWER_FIELD
 
     # --- what the view and template need
     def aspect_blocks(self) -> list[AspectBlock]:
@@ -146,14 +141,13 @@ class SurveyForm(forms.Form):
 
     def _question_row(self, question: Question) -> QuestionRow:
         name = QUESTION_PREFIX + question.code
-        field = self.fields[name]
         current = self.data.get(self.add_prefix(name)) if self.is_bound else None
         options = [
-            Option(str(value), str(label), f"id_{name}_{i}", str(value) == current)
-            for i, (value, label) in enumerate(field.widget.choices)
+            Option(value, label, f"id_{name}_{i}", value == current)
+            for i, (value, label) in enumerate(answer_choices(question.allow_no_opinion))
         ]
         errors = list(self.errors.get(name, [])) if self.is_bound else []
-        return QuestionRow(question, name, str(field.label), options, errors)
+        return QuestionRow(question, name, question.label, options, errors)
 
     def raw_answers(self) -> dict[str, str | None]:
         """Every q_* key posted (unknown codes included, so the service can refuse them)."""
@@ -187,7 +181,21 @@ class SurveyForm(forms.Form):
             for message in messages:
                 self.add_error(name, message)
 
+    def fingerprint(self) -> str:
+        """Everything the unbound fields' HTML depends on, to cache that HTML safely."""
+        parts: list[object] = [get_language(), COMMENT_MAX_LENGTH, sorted(self.fields)]
+        parts += [
+            (q.pk, q.code, q.label, q.aspect.label if q.aspect_id else "", q.allow_no_opinion)
+            for q in self.questions
+        ]
+        if "respondent_group" in self.fields:
+            parts.append(self.fields["respondent_group"].choices)
+        return hashlib.sha256(repr(parts).encode()).hexdigest()
+
     # --- validation
+    def clean_respondent_group(self) -> RespondentGroup:
+        return self.groups[self.cleaned_data["respondent_group"]]
+
     def clean(self):
         cleaned = super().clean()
         _scores, errors = answers_check(self.questions, self.raw_answers())
@@ -206,6 +214,17 @@ class SurveyForm(forms.Form):
                 _("Tick this box to let us keep your contact details, or leave them empty."),
             )
         return cleaned
+
+
+_ANSWER_FIELD = forms.CharField(required=False)
+
+
+def answer_choices(allow_no_opinion: bool) -> list[tuple[str, str]]:
+    """The five levels with their values 1..5 (DESIGN.md), then "no opinion" where allowed."""
+    choices = [(str(value), str(label)) for value, label in Score.choices]
+    if allow_no_opinion:
+        choices.append((NO_OPINION, str(_("No opinion"))))
+    return choices
 
 
 def _group_label(group: RespondentGroup) -> str:

@@ -65,8 +65,29 @@ def new_tracking_code() -> str:
     return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
 
 
+# Questions of questionnaires known to be frozen (answered at least once), per process. A frozen
+# questionnaire never changes (the admin makes it read-only), so they can be kept; the key
+# includes the creation time so a recreated row with a reused id (SQLite tests) never matches.
+_frozen_questions: dict[tuple[str, int, str], list[Question]] = {}
+MAX_FROZEN_QUESTIONNAIRES = 64
+
+
+def _frozen_key(campaign: Campaign) -> tuple[str, int, str]:
+    questionnaire = campaign.questionnaire
+    return (questionnaire._state.db or "", questionnaire.pk, str(questionnaire.created_at))
+
+
 def campaign_questions(campaign: Campaign) -> list[Question]:
+    cached = _frozen_questions.get(_frozen_key(campaign))
+    if cached is not None:
+        return cached
     return list(campaign.questionnaire.questions.select_related("aspect").order_by("sort_order"))
+
+
+def _remember_frozen(campaign: Campaign, questions: list[Question]) -> None:
+    if len(_frozen_questions) >= MAX_FROZEN_QUESTIONNAIRES:
+        _frozen_questions.clear()
+    _frozen_questions[_frozen_key(campaign)] = questions
 
 
 def answers_check(
@@ -219,6 +240,8 @@ def response_submit(
             )
             if invitation is not None:
                 Invitation.objects.filter(pk=invitation.pk).update(used_at=now)
+            # Answered now, hence frozen: later pages and submits may reuse these questions.
+            transaction.on_commit(lambda: _remember_frozen(campaign, questions))
             if contact and any(contact.get(k) for k in ("name", "phone", "email")):
                 ResponseContact.objects.create(
                     response=response,

@@ -52,10 +52,25 @@ def campaign_accepting(campaign: Campaign | None) -> Campaign:
     return campaign
 
 
-def campaign_unit(campaign: Campaign, code: str) -> Unit:
+def open_campaign_unit(slug: str, code: str) -> tuple[Campaign, Unit]:
+    """The campaign and its unit in one query on the usual path (both exist)."""
+    link = (
+        Campaign.units.through.objects.select_related("campaign__questionnaire", "unit")
+        .filter(campaign__slug=slug, unit__code=code)
+        .first()
+    )
+    if link is None:  # find out which of the two is missing, for the right page
+        campaign = open_campaign(slug)
+        return campaign, campaign_unit(campaign, code)
+    campaign = campaign_accepting(link.campaign)
+    return campaign, campaign_unit(campaign, code, unit=link.unit)
+
+
+def campaign_unit(campaign: Campaign, code: str, unit: Unit | None = None) -> Unit:
     """A unit of the campaign valid today: 404 unknown, 410 no longer in service."""
     picker = (reverse("surveys:unit_picker", args=[campaign.slug]), _("Choose your unit"))
-    unit = campaign.units.filter(code=code).first()
+    if unit is None:
+        unit = campaign.units.filter(code=code).first()
     if unit is None:
         raise Unavailable(
             404,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.forms import HONEYPOT_FIELD, SurveyForm
+from surveys.fragments import survey_fields_html
 from surveys.models import (
     Campaign,
     Channel,
@@ -42,8 +43,7 @@ def request_channel(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @unavailable_page
 def unit_survey(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
-    campaign = lookups.open_campaign(slug)
-    unit = lookups.campaign_unit(campaign, unit_code)
+    campaign, unit = lookups.open_campaign_unit(slug, unit_code)
     channel = request_channel(request)
     lookups.channel_accepted(campaign, channel)
     groups = list(RespondentGroup.objects.filter(is_active=True))
@@ -124,14 +124,18 @@ def _survey(
 
 
 def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpResponse:
+    fields_context = {
+        "form": form,
+        "aspect_blocks": form.aspect_blocks,  # called only when the fragment is rendered
+        "comment_max_length": COMMENT_MAX_LENGTH,
+    }
     context = {
         "form": form,
         "campaign": campaign,
         "unit": unit,
         "invitation": invitation,
-        "aspect_blocks": form.aspect_blocks(),
-        "comment_max_length": COMMENT_MAX_LENGTH,
         "honeypot_field": form[HONEYPOT_FIELD],
+        "fields_html": survey_fields_html(form, fields_context),
     }
     return render(request, "surveys/survey.html", context)
 

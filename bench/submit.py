@@ -1,0 +1,330 @@
+"""Benchmark of the customer's survey: many concurrent customers against gunicorn on PostgreSQL.
+
+    .venv/bin/python bench/submit.py [--customers 16] [--duration 20] [--workers 2]
+
+Each customer, in a loop: GET a unit's survey, read the CSRF token and the idempotency key, POST
+the answers, follow the redirect to the thank-you page (one "fill"). The same load then runs
+against a bare floor view (bench/floor_urls.py: same rows, no validation, no form, no template,
+same middleware, settings and gunicorn). Prints fills/s, p50/p99 latency, ours/floor, and checks
+that the responses stored equal the successful POSTs. Loopback only; its own database
+(kbnn_bench_submit, recreated and seeded by the script); DEBUG=0 production profile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import random
+import re
+import secrets
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PY = str(ROOT / ".venv" / "bin" / "python")
+GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
+OUT = ROOT / "bench" / "out"
+DB_NAME = "kbnn_bench_submit"
+SLUG = "demo"
+CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+KEY_INPUT = re.compile(r'name="idempotency_key" value="([0-9a-f-]{36})"')
+QUESTION_CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "CHUNG"]
+COMMENTS = ["", "", "", "", "Cán bộ hướng dẫn tận tình.", "Thời gian chờ còn lâu."]
+
+
+def server_env(args) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(48),
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
+        REDIS_URL=args.redis_url,
+        DEMO_ALLOWED="1",
+        # One loopback address stands for every customer: lift the per-address allowance, but
+        # keep the limiter in the path so its cost is measured.
+        SURVEY_SUBMIT_RATE="100000000/s",
+        LOG_LEVEL="WARNING",
+        PYTHONPATH=str(ROOT),
+    )
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return env
+
+
+def run(cmd: list[str], env: dict[str, str]) -> None:
+    subprocess.run(cmd, cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+
+
+def prepare_database(env: dict[str, str]) -> None:
+    pg = ["-h", "127.0.0.1", "-U", "postgres"]
+    subprocess.run(["dropdb", *pg, "--if-exists", "--force", DB_NAME], check=True)
+    subprocess.run(["createdb", *pg, DB_NAME], check=True)
+    run([PY, "scripts/compile_messages.py"], env)
+    run([PY, "manage.py", "migrate", "--noinput", "-v0"], env)
+    run([PY, "manage.py", "seed_demo", "--responses", "0"], env)
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    port: int
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict[str, str], settings: str, workers: int, name: str) -> Server:
+    port = free_port()
+    env = {**env, "DJANGO_SETTINGS_MODULE": settings}
+    OUT.mkdir(parents=True, exist_ok=True)
+    log = (OUT / f"gunicorn-{name}.log").open("w")
+    process = subprocess.Popen(
+        [GUNICORN, "kbnn_survey.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=log,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return Server(process, port)
+        except OSError:
+            time.sleep(0.2)
+    process.kill()
+    raise SystemExit(f"gunicorn ({name}) did not start; see {log.name}")
+
+
+@dataclass
+class Tally:
+    fills: list[float] = field(default_factory=list)
+    posts: list[float] = field(default_factory=list)
+    created: int = 0
+    errors: dict[str, int] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def error(self, what: str) -> None:
+        with self.lock:
+            self.errors[what] = self.errors.get(what, 0) + 1
+
+
+def request(port: int, method: str, path: str, body: str = "", cookie: str = ""):
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    headers = {"Host": "127.0.0.1", "Accept-Language": "vi"}
+    if cookie:
+        headers["Cookie"] = cookie
+    if body:
+        headers["Content-Type"] = "application/x-www-form-urlencoded"
+        headers["Referer"] = f"http://127.0.0.1:{port}{path}"
+    conn.request(method, path, body=body.encode(), headers=headers)
+    reply = conn.getresponse()
+    data = reply.read()
+    conn.close()
+    return reply.status, reply.getheader("Location", ""), reply.getheader("Set-Cookie", ""), data
+
+
+def answers(rng: random.Random, key: str, csrf: str, group: str) -> dict[str, str]:
+    body = {"csrfmiddlewaretoken": csrf, "idempotency_key": key, "respondent_group": group}
+    for code in QUESTION_CODES:
+        body[f"q_{code}"] = str(rng.choice([5, 5, 5, 4, 4, 3]))
+    body["comment"] = rng.choice(COMMENTS)
+    return body
+
+
+def customer(port, prefix, units, groups, stop_at, tally: Tally, seed: int) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < stop_at:
+        unit = rng.choice(units)
+        path = f"{prefix}/s/{SLUG}/{unit}/"
+        started = time.perf_counter()
+        try:
+            status, _, set_cookie, page = request(port, "GET", path)
+            csrf = CSRF_INPUT.search(page.decode())
+            key = KEY_INPUT.search(page.decode())
+            cookie = set_cookie.split(";", 1)[0]
+            if status != 200 or not csrf or not key or not cookie:
+                tally.error(f"GET {status}")
+                continue
+            body = urllib.parse.urlencode(
+                answers(rng, key.group(1), csrf.group(1), rng.choice(groups))
+            )
+            posted = time.perf_counter()
+            status, location, _, _ = request(port, "POST", path, body, cookie)
+            post_time = time.perf_counter() - posted
+            if status != 302 or "thanks" not in location and "cam-on" not in location:
+                tally.error(f"POST {status}")
+                continue
+            with tally.lock:
+                tally.created += 1
+            status, _, _, _ = request(port, "GET", urllib.parse.urlsplit(location).path)
+            if status != 200:
+                tally.error(f"thanks {status}")
+                continue
+        except OSError as exc:
+            tally.error(type(exc).__name__)
+            continue
+        with tally.lock:
+            tally.fills.append(time.perf_counter() - started)
+            tally.posts.append(post_time)
+
+
+def stored_responses(env: dict[str, str]) -> int:
+    sql = "SELECT count(*) FROM surveys_response"
+    out = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql, DB_NAME],
+        check=True,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    return int(out.stdout.strip())
+
+
+def load(port, prefix, args, units, groups, env, tally: Tally, seconds: float) -> tuple[int, float]:
+    """One round of `seconds` with every customer; returns (responses stored, elapsed)."""
+    before = stored_responses(env)
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=customer,
+            args=(port, prefix, units, groups, stop_at, tally, random.randrange(1 << 30)),
+        )
+        for _ in range(args.customers)
+    ]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return stored_responses(env) - before, time.monotonic() - started
+
+
+def percentile(values: list[float], p: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(p / 100 * (len(ordered) - 1))))]
+
+
+def report(name: str, tally: Tally, stored: int, elapsed: float) -> float:
+    rate = len(tally.fills) / elapsed
+    print(
+        f"{name:6} fills/s {rate:8.1f}  fills {len(tally.fills):6d}  "
+        f"fill p50 {percentile(tally.fills, 50) * 1000:7.1f} ms  "
+        f"p99 {percentile(tally.fills, 99) * 1000:7.1f} ms  "
+        f"POST p50 {percentile(tally.posts, 50) * 1000:6.1f} ms  "
+        f"p99 {percentile(tally.posts, 99) * 1000:6.1f} ms  "
+        f"errors {sum(tally.errors.values())} {tally.errors or ''}"
+    )
+    lost = tally.created - stored
+    print(
+        f"{name:6} successful POSTs {tally.created}, responses stored {stored}: "
+        f"{'OK' if lost == 0 else f'MISMATCH ({lost:+d})'}"
+    )
+    return rate
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--customers", type=int, default=16)
+    parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase")
+    parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per phase")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
+    parser.add_argument("--skip-setup", action="store_true", help="reuse the bench database")
+    args = parser.parse_args()
+
+    env = server_env(args)
+    if not args.skip_setup:
+        prepare_database(env)
+    units = ["KTNN", "KSC", "TVQT", "TTKT", "VP", "HCH", "TKH", "STR", "NHS", "LCH", "CLE", "HVA"]
+    groups = subprocess.run(
+        [
+            "psql",
+            "-h",
+            "127.0.0.1",
+            "-U",
+            "postgres",
+            "-tAc",
+            "SELECT id FROM surveys_respondentgroup WHERE is_active",
+            DB_NAME,
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.split()
+    print(
+        f"bench/submit.py: {args.customers} concurrent customers, {args.duration:.0f} s per side "
+        f"in {args.rounds} alternating rounds, "
+        f"gunicorn -w {args.workers} (sync), PostgreSQL {DB_NAME}, cache {args.redis_url}"
+    )
+    targets = {"ours": ("bench.server_settings", ""), "floor": ("bench.floor_settings", "/floor")}
+    servers = {
+        name: start_gunicorn(env, settings, args.workers, name)
+        for name, (settings, _) in targets.items()
+    }
+    tallies = {name: Tally() for name in targets}
+    stored = dict.fromkeys(targets, 0)
+    elapsed = dict.fromkeys(targets, 0.0)
+    try:
+        for name, (_, prefix) in targets.items():  # warm-up: code, templates, connections
+            customer(
+                servers[name].port,
+                prefix,
+                units,
+                groups,
+                time.monotonic() + args.warmup,
+                Tally(),
+                seed=0,
+            )
+        # Alternate short rounds so that load from other processes on the machine falls on
+        # both sides alike; the idle server waits on its socket and costs nothing meanwhile.
+        for _ in range(args.rounds):
+            for name, (_, prefix) in targets.items():
+                n, seconds = load(
+                    servers[name].port,
+                    prefix,
+                    args,
+                    units,
+                    groups,
+                    env,
+                    tallies[name],
+                    args.duration / args.rounds,
+                )
+                stored[name] += n
+                elapsed[name] += seconds
+    finally:
+        for server in servers.values():
+            server.stop()
+    results = {}
+    ok = True
+    for name in targets:
+        results[name] = report(name, tallies[name], stored[name], elapsed[name])
+        ok = ok and not tallies[name].errors and stored[name] == tallies[name].created
+    ratio = results["ours"] / results["floor"] if results["floor"] else float("nan")
+    print(f"ours/floor {ratio:.2f} (target >= 0.80)")
+    return 0 if ok and ratio >= 0.8 else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
