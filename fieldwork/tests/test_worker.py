@@ -20,7 +20,10 @@ from surveys.tests import factories
 
 from .mailbackends import FlakyRecordingBackend, delivered
 
-pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.services,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 ROOT = Path(__file__).resolve().parents[2]
 
 
