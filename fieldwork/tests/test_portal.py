@@ -119,3 +119,20 @@ def test_no_open_campaign_for_the_unit(client, units):
     factories.make_campaign(units, channels=["web"])  # does not take portal answers
     response = post(client)
     assert response.status_code == 422 and response.json()["error"] == "no_open_survey"
+
+
+def test_openapi_file_describes_the_endpoint_and_every_error_code():
+    import re
+    from pathlib import Path
+
+    app = Path(__file__).resolve().parents[1]
+    spec = (app / "openapi.yaml").read_text(encoding="utf-8")
+    assert spec.startswith("openapi: 3.")
+    assert f"  {reverse('fieldwork:portal_invitations')}:\n" in spec
+    for header in ("X-KBNN-Timestamp", "X-KBNN-Signature"):
+        assert f"name: {header}" in spec
+    source = (app / "services" / "portal.py").read_text(encoding="utf-8")
+    codes = re.findall(r'PortalError\(\s*(\d+),\s*"(\w+)"', source)
+    assert len(codes) >= 10
+    for status, code in codes:
+        assert f'"{status}":' in spec and code in spec, code

@@ -13,6 +13,8 @@ from surveys.models import Invitation
 from ..services.mailing import invitation_opt_out
 from ..services.portal import PortalError, portal_invitation_create
 
+UTF8 = {"ensure_ascii": False}  # Vietnamese messages readable as they are
+
 
 # CSRF-exempt: mail clients POST here for RFC 8058 one-click opt-out; the unguessable token
 # is the authorisation, and the only effect is to stop e-mails.
@@ -41,7 +43,9 @@ def portal_invitations(request):
             signature=request.headers.get("X-KBNN-Signature", ""),
         )
     except PortalError as exc:
-        return JsonResponse({"error": exc.code, "message": exc.message}, status=exc.status)
+        return JsonResponse(
+            {"error": exc.code, "message": exc.message}, status=exc.status, json_dumps_params=UTF8
+        )
     return JsonResponse(
         {
             "url": result.url,
@@ -49,4 +53,5 @@ def portal_invitations(request):
             "message": _("Show this link to the customer."),
         },
         status=201 if result.created else 200,
+        json_dumps_params=UTF8,
     )
