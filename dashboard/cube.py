@@ -21,7 +21,6 @@ from surveys.models import Campaign, Response
 
 from .models import AnswerCount, ResponseCount
 
-_CELL = ("campaign_id", "unit_id", "respondent_group_id", "channel", "question_id")
 _LEVELS = ("n1", "n2", "n3", "n4", "n5", "n_null")
 
 
@@ -33,27 +32,58 @@ def _unit_q(unit_ids: Iterable[int] | None) -> Q:
     return Q(unit_id__in=list(unit_ids)) if unit_ids is not None else Q()
 
 
+_DIMENSIONS = {"unit": "unit_id", "group": "respondent_group_id", "channel": "channel"}
+ALL_DIMENSIONS = tuple(_DIMENSIONS)
+
+
 def cubes(
-    *, campaigns: Iterable[Campaign], unit_ids: Iterable[int] | None = None
+    *,
+    campaigns: Iterable[Campaign],
+    unit_ids: Iterable[int] | None = None,
+    keep: tuple[str, ...] = ALL_DIMENSIONS,
 ) -> dict[int, list[CubeRow]]:
-    """Cube rows per campaign id, in one query on the counts."""
+    """Cube rows per campaign id, in one query on the counts.
+
+    `keep` names the dimensions a caller will roll up by ("unit", "group", "channel"); the
+    others are summed away in SQL and left as 0 / "" in the rows. Rolling up by a kept
+    dimension (or to the total) gives exactly what the full cube gives, over far fewer rows.
+    """
     campaigns = list(campaigns)
     if not counts_materialised():
         # Raw answers: one GROUP BY per campaign (a handful; small databases only).
         return {c.pk: answer_cube(campaign=c, unit_ids=unit_ids) for c in campaigns}
-    out: dict[int, list[CubeRow]] = {c.pk: [] for c in campaigns}
+    kept = [_DIMENSIONS[d] for d in keep]
+    sums = {level: Sum(level) for level in _LEVELS}
     rows = (
         AnswerCount.objects.filter(_unit_q(unit_ids), campaign__in=campaigns)
-        .exclude(n1=0, n2=0, n3=0, n4=0, n5=0, n_null=0)
-        .values_list(*_CELL, *_LEVELS)
+        .values("campaign_id", *kept, "question_id")
+        .annotate(**sums)
+        .order_by()
     )
-    for campaign_id, unit_id, group_id, channel, question_id, *levels in rows:
-        out[campaign_id].append(CubeRow(unit_id, group_id, channel, question_id, *levels))
+    out: dict[int, list[CubeRow]] = {c.pk: [] for c in campaigns}
+    for r in rows:
+        levels = [r[level] for level in _LEVELS]
+        if not any(levels):
+            continue
+        out[r["campaign_id"]].append(
+            CubeRow(
+                r.get("unit_id", 0),
+                r.get("respondent_group_id", 0),
+                r.get("channel", ""),
+                r["question_id"],
+                *levels,
+            )
+        )
     return out
 
 
-def cube(*, campaign: Campaign, unit_ids: Iterable[int] | None = None) -> list[CubeRow]:
-    return cubes(campaigns=[campaign], unit_ids=unit_ids)[campaign.pk]
+def cube(
+    *,
+    campaign: Campaign,
+    unit_ids: Iterable[int] | None = None,
+    keep: tuple[str, ...] = ALL_DIMENSIONS,
+) -> list[CubeRow]:
+    return cubes(campaigns=[campaign], unit_ids=unit_ids, keep=keep)[campaign.pk]
 
 
 def response_rows(

@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from dashboard.selectors import dashboard_data
-from reports.selectors import satisfaction_by_unit
+from reports.selectors import (
+    answer_cube,
+    questionnaire_layout,
+    response_counts,
+    rollup_by_channel,
+    rollup_by_group,
+    rollup_total,
+    satisfaction_by_unit,
+)
 from surveys.models import Channel, Form, Quota
 from surveys.tests import factories
 
@@ -37,6 +45,24 @@ def test_numbers_are_the_reports_numbers(setup):
         assert row.measures.index == expected.index
         assert row.measures.responses == expected.responses
     assert dash.total.responses == 10
+    # Channels, groups and totals too: the same roll-ups over the raw cube.
+    cube, layout = answer_cube(campaign=campaign), questionnaire_layout(campaign=campaign)
+    rows = response_counts(campaign=campaign)
+    by_channel = rollup_by_channel(cube, layout, rows)
+    assert {
+        c.key: (c.measures.counts, c.measures.index, c.measures.responses) for c in dash.channels
+    } == {k: (m.counts, m.index, m.responses) for k, m in by_channel.items()}
+    by_group = rollup_by_group(cube, layout, rows)
+    assert {g.key: (g.measures.counts, g.measures.overall_rate) for g in dash.groups} == {
+        k: (m.counts, m.overall_rate) for k, m in by_group.items()
+    }
+    total = rollup_total(cube, layout, rows)
+    assert (dash.total.counts, dash.total.index, dash.total.overall) == (
+        total.counts,
+        total.index,
+        total.overall,
+    )
+    assert dash.trend[-1].measures.index == total.index
     assert [p.measures.responses for p in dash.trend][-1] == 10
 
 
