@@ -1,19 +1,9 @@
 from django.contrib import admin
 
+# Written by the keying and import pages only; the admin shows them for audit.
+from surveys.admin import ReadOnlyAdmin
+
 from .models import FormSettlement, ImportLog, KeyedForm, KeyingBatch
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Written by the keying and import pages only; the admin shows them for audit."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(KeyingBatch)

@@ -165,3 +165,12 @@ def test_batch_code_reused_for_another_unit_is_refused(team, campaign):
             code="LO-01",
             user=team,
         )
+
+
+def test_survey_team_can_audit_batches_in_the_admin(team_client, team, campaign):
+    batch = open_batch(campaign, team)
+    key(batch, team)
+    assert team.has_perm("fieldwork.view_keyingbatch")
+    page = team_client.get(reverse("admin:fieldwork_keyingbatch_changelist"))
+    assert page.status_code == 200 and "LO-01" in page.content.decode()
+    assert team_client.get(reverse("admin:fieldwork_keyedform_changelist")).status_code == 200

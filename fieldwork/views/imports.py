@@ -29,29 +29,35 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _upload(request, *, channel: str, importer):
+    """Validate the upload form and run `importer`; (form, result or None, row errors)."""
+    form = UploadForm(request.POST or None, request.FILES or None, channel=channel)
+    if request.method != "POST" or not form.is_valid():
+        return form, None, []
+    upload = form.cleaned_data["file"]
+    try:
+        result = importer(
+            campaign=form.cleaned_data["campaign"],
+            data=upload.read(),
+            filename=upload.name,
+            user=request.user,
+        )
+    except SheetRefused as exc:
+        return form, None, exc.errors
+    return form, result, []
+
+
 @permission_required("surveys.key_paper_forms")
 @require_http_methods(["GET", "POST"])
 def responses_upload(request):
-    form = UploadForm(request.POST or None, request.FILES or None, channel=Channel.PAPER)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = responses_import(
-                campaign=form.cleaned_data["campaign"],
-                data=upload.read(),
-                filename=upload.name,
-                user=request.user,
-            )
-        except SheetRefused as exc:
-            errors = exc.errors
-        else:
-            messages.success(
-                request,
-                _("%(n)d forms imported from %(name)s.")
-                % {"n": result.created, "name": upload.name},
-            )
-            return redirect("fieldwork:responses_upload")
+    form, result, errors = _upload(request, channel=Channel.PAPER, importer=responses_import)
+    if result is not None:
+        messages.success(
+            request,
+            _("%(n)d forms imported from %(name)s.")
+            % {"n": result.created, "name": result.log.filename},
+        )
+        return redirect("fieldwork:responses_upload")
     logs = ImportLog.objects.filter(kind=ImportKind.RESPONSES).select_related(
         "campaign", "imported_by"
     )[:20]
@@ -70,34 +76,22 @@ def responses_template_download(request, slug: str):
 @permission_required(INVITE_PERMISSION)
 @require_http_methods(["GET", "POST"])
 def invitations(request):
-    form = UploadForm(request.POST or None, request.FILES or None, channel=Channel.EMAIL)
-    errors = []
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = invitations_import(
-                campaign=form.cleaned_data["campaign"],
-                data=upload.read(),
-                filename=upload.name,
-                user=request.user,
+    form, result, errors = _upload(request, channel=Channel.EMAIL, importer=invitations_import)
+    if result is not None:
+        messages.success(
+            request,
+            _(
+                "%(created)d invitations created; %(existing)d e-mails were already "
+                "invited; %(merged)d repeated rows merged."
             )
-        except SheetRefused as exc:
-            errors = exc.errors
-        else:
-            messages.success(
-                request,
-                _(
-                    "%(created)d invitations created; %(existing)d e-mails were already "
-                    "invited; %(merged)d repeated rows merged."
-                )
-                % {
-                    "created": result.created,
-                    "existing": result.already_invited,
-                    "merged": result.merged,
-                },
-            )
-            return redirect("fieldwork:invitations")
-    campaigns = [(c, invitation_counts(c)) for c in form.fields["campaign"].queryset]
+            % {
+                "created": result.created,
+                "existing": result.already_invited,
+                "merged": result.merged,
+            },
+        )
+        return redirect("fieldwork:invitations")
+    campaigns = invitation_counts(form.fields["campaign"].queryset)
     context = {"form": form, "errors": errors, "campaigns": campaigns}
     return render(request, "fieldwork/invitations.html", context, status=400 if errors else 200)
 
