@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/report.py [--sizes 100000 1000000] [--db kbnn_bench_report]
 
-Loads the responses with COPY into its own database (dropped and re-created), then at each
-size times, each in a fresh process that reports its own peak memory (VmHWM):
+Loads the responses with COPY into its own database (dropped and re-created; `--reuse` keeps it
+and what is loaded), one campaign per size (`bench-100000`, `bench-1000000`), then at each size
+times, each in a fresh process that reports its own peak memory (VmHWM):
   - compile_report: the whole workbook, with the time at which each sheet started;
   - bare GROUP BY: the answer cube's GROUP BY in plain SQL;
   - bare dump: a plain openpyxl write-only dump of the same raw rows (one per response).
@@ -66,7 +67,7 @@ def run_measured(args: list[str], env: dict) -> tuple[float, float, dict]:
 # ---------------------------------------------------------------- data loading (COPY)
 
 
-def setup_campaign():
+def setup_campaign(slug: str):
     import datetime
 
     from surveys.defaults import default_questionnaire_ensure, respondent_groups_ensure
@@ -82,10 +83,11 @@ def setup_campaign():
     # One unit succeeded mid-year, like the 2025 reorganisation.
     Unit.objects.filter(code="B20").update(valid_to=datetime.date(2026, 6, 30))
     campaign, _ = Campaign.objects.get_or_create(
-        slug="bench",
+        slug=slug,
         defaults={
-            "name": "Đợt thử tải năm 2026",
+            "name": f"Đợt thử tải {slug}",
             "year": 2026,
+            "round": Campaign.objects.count() + 1,
             "opens_on": year,
             "closes_on": datetime.date(2026, 12, 31),
             "status": CampaignStatus.OPEN,
@@ -109,6 +111,8 @@ def load(count: int, first_id: int, campaign, units, groups, questions, rng: ran
     """COPY `count` responses (ids from first_id) and their answers."""
     import datetime
 
+    if count <= 0:
+        return
     from django.db import connection
 
     base = datetime.date(2026, 1, 1)
@@ -156,7 +160,7 @@ def load(count: int, first_id: int, campaign, units, groups, questions, rng: ran
 # ---------------------------------------------------------------- the measured children
 
 
-def child_compile(out: str) -> None:
+def child_compile(out: str, slug: str) -> None:
     """compile_report's work with the time each sheet started (printed as JSON)."""
     from reports.exporters import snapshot, workbook_write
     from surveys.models import Campaign
@@ -167,19 +171,19 @@ def child_compile(out: str) -> None:
     def progress(percent: int, note: str) -> None:
         marks.setdefault(note, time.perf_counter() - started)
 
-    campaign = Campaign.objects.get(slug="bench")
+    campaign = Campaign.objects.get(slug=slug)
     with open(out, "wb") as handle, snapshot():
         workbook_write(campaign=campaign, out=handle, progress=progress)
     marks["end"] = time.perf_counter() - started
     print(json.dumps({"marks": marks, "peak_mb": peak_mb()}))
 
 
-def child_groupby() -> None:
+def child_groupby(slug: str) -> None:
     from django.db import connection
 
     from surveys.models import Campaign
 
-    campaign = Campaign.objects.get(slug="bench")
+    campaign = Campaign.objects.get(slug=slug)
     counts = ", ".join(f"count(*) FILTER (WHERE a.score = {k})" for k in range(1, 6))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -193,7 +197,7 @@ def child_groupby() -> None:
     print(json.dumps({"rows": rows, "peak_mb": peak_mb()}))
 
 
-def child_dump(out: str) -> None:
+def child_dump(out: str, slug: str) -> None:
     """A plain openpyxl write-only dump of the raw rows (same query as `Dữ liệu`)."""
     from django.db import connection
     from openpyxl import Workbook
@@ -202,7 +206,7 @@ def child_dump(out: str) -> None:
     from reports.exporters.rawdata import RawDataSheet
     from surveys.models import Campaign
 
-    ctx = ReportContext(Campaign.objects.get(slug="bench"))
+    ctx = ReportContext(Campaign.objects.get(slug=slug))
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Dữ liệu")
     with connection.chunked_cursor() as cursor:
@@ -224,37 +228,47 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", help=argparse.SUPPRESS)
+    parser.add_argument("--slug", help=argparse.SUPPRESS)
     parser.add_argument("--skip-dump", action="store_true", help="do not time the bare dump")
+    parser.add_argument(
+        "--reuse", action="store_true", help="keep the database and the data already loaded"
+    )
     args = parser.parse_args()
     db_url = f"postgres://postgres@{args.host}:5432/{args.db}"
     if args.child:
         django_setup(db_url)
-        {"compile": lambda: child_compile(args.out), "groupby": child_groupby,
-         "dump": lambda: child_dump(args.out)}[args.child]()  # fmt: skip
+        {"compile": lambda: child_compile(args.out, args.slug),
+         "groupby": lambda: child_groupby(args.slug),
+         "dump": lambda: child_dump(args.out, args.slug)}[args.child]()  # fmt: skip
         return
 
-    subprocess.run(
-        ["dropdb", "-h", args.host, "-U", "postgres", "--if-exists", args.db], check=True
-    )
-    subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.db], check=True)
     env = {**os.environ, "DATABASE_URL": db_url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
-    subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
+    if not args.reuse:
+        dropdb = ["dropdb", "-h", args.host, "-U", "postgres", "--if-exists", args.db]
+        subprocess.run(dropdb, check=True)
+        subprocess.run(["createdb", "-h", args.host, "-U", "postgres", args.db], check=True)
+        subprocess.run([PY, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True)
     django_setup(db_url)
-    campaign, units, groups, questions = setup_campaign()
+    from surveys.models import Response
+
     rng = random.Random(2026)
-    loaded = 0
     results = {}
     for size in sorted(args.sizes):
+        # One campaign per size (bench-100000, bench-1000000) in the same database.
+        slug = f"bench-{size}"
+        campaign, units, groups, questions = setup_campaign(slug)
+        have = Response.objects.filter(campaign=campaign).count()
+        first = (Response.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
         t = time.perf_counter()
-        load(size - loaded, loaded + 1, campaign, units, groups, questions, rng)
+        load(size - have, first, campaign, units, groups, questions, rng)
         took = time.perf_counter() - t
         answers = size * len(questions)
-        print(f"\n== {size:,} responses ({answers:,} answers): COPY-loaded {size - loaded:,} "
+        print(f"\n== {size:,} responses ({answers:,} answers): COPY-loaded {size - have:,} "
               f"in {took:.1f} s", flush=True)  # fmt: skip
-        loaded = size
         out = f"/tmp/bench-report-{size}.xlsx"
         me = [PY, str(Path(__file__).resolve())]
+        me = [*me, "--slug", slug]
         secs, mb, report = run_measured([*me, "--child", "compile", "--out", out], env)
         marks = report["marks"]
         sheets_before_raw = marks.get("Dữ liệu", marks["end"])

@@ -178,7 +178,8 @@ def report_run_execute(*, run_id: int) -> bool:
         return False
     except Exception as exc:
         logger.exception("report %s failed", run_id)
-        close_old_connections()
+        if not connection.in_atomic_block:
+            close_old_connections()  # drop a connection the failure broke, before the update
         _owned(run_id, attempt).update(
             status=ReportStatus.FAILED, error=plain_error(exc), finished_at=timezone.now()
         )

@@ -38,6 +38,10 @@ class ReportContext:
         return sum(r.responses for r in self.response_rows)
 
     @cached_property
+    def comment_total(self) -> int:
+        return selectors.comment_rows(campaign=self.campaign).count()
+
+    @cached_property
     def units(self):
         return selectors.report_units(
             campaign=self.campaign, extra_unit_ids={r.unit_id for r in self.response_rows}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import itertools
 from collections.abc import Iterable
 
 from openpyxl.chart import BarChart, Reference
@@ -14,8 +16,11 @@ from reports.selectors import (
     quota_progress,
 )
 from surveys.models import Channel, CommentTriage, Form, channel_form
+from surveys.stats import LevelCounts
 
 from .base import COUNT, DATE, MEAN, PERCENT, Column, Fmt, SheetExporter, register_sheet
+from .rawdata import EXCEL_EPOCH
+from .streamed import CHUNK_ROWS, StreamedSheet, inline, number
 
 LEVEL_HEADERS = ("Rất không hài lòng", "Không hài lòng", "Bình thường", "Hài lòng", "Rất hài lòng")
 RATE = "Tỷ lệ hài lòng (%)"
@@ -209,7 +214,7 @@ class QuestionSheet(SheetExporter):
         total, layout = ctx.total, ctx.layout
         aspects = {a.id: a.name for a in layout.aspects}
         for q in layout.questions:
-            counts = total.by_question.get(q.id) or _empty(total)
+            counts = total.by_question.get(q.id) or LevelCounts()
             aspect = aspects.get(q.aspect_id, "(Câu hỏi chung)")
             yield (q.code, aspect, q.text, *self._measures(counts, total.no_opinion.get(q.id, 0)))
         for a in layout.aspects:
@@ -219,10 +224,6 @@ class QuestionSheet(SheetExporter):
                    *self._measures(counts, no_opinion, total.aspect_index(a)))  # fmt: skip
         yield ("Tổng hợp", "", "Chỉ số hài lòng (trung bình các khía cạnh)",
                *self._measures(total.counts, total.no_opinion_count, total.index))  # fmt: skip
-
-
-def _empty(measures: SliceMeasures):
-    return type(measures.counts)()
 
 
 @register_sheet
@@ -271,10 +272,13 @@ class QuotaSheet(SheetExporter):
 
 
 @register_sheet
-class CommentSheet(SheetExporter):
+class CommentSheet(StreamedSheet):
+    """Every comment with its unit, day, channel, triage and follow-up status (streamed)."""
+
     identifier, title, order = "comments", "Ý kiến", 70
+    weight = 2
     columns = (
-        Column("Mã phiếu", 10),
+        Column("Mã phiếu", 10, COUNT),
         Column("Ngày", 11, DATE),
         Column("Mã đơn vị", 12),
         Column("Đơn vị", 30),
@@ -286,24 +290,32 @@ class CommentSheet(SheetExporter):
         Column("Vấn đề theo dõi", 40),
     )
 
-    def rows(self, ctx):
+    def row_count(self, ctx) -> int:
+        return ctx.comment_total
+
+    def template_row(self, ctx):
+        return (0, datetime.date(2000, 1, 1), *(["x"] * 8))
+
+    def xml_rows(self, ctx, styles):
         followups = comment_followups(campaign=ctx.campaign)
-        groups = {g.pk: g.name for g in ctx.groups}
-        channels = {c: channel_label(c) for c in Channel.values}
-        triage = {value: str(label) for value, label in CommentTriage.choices}
-        rows = comment_rows(campaign=ctx.campaign).iterator(chunk_size=5000)
-        for pk, day, unit_id, group_id, channel, comment, triaged in rows:
-            code, name = ctx.unit_names[unit_id]
-            linked = followups.get(pk, ())
-            yield (
-                pk,
-                day,
-                code,
-                name,
-                channels[channel],
-                groups.get(group_id, ""),
-                comment,
-                triage.get(triaged, ""),
-                "; ".join(str(f.get_status_display()) for f in linked) or "Chưa có",
-                "; ".join(f.title for f in linked),
-            )
+        units = {pk: inline(code) + inline(name) for pk, (code, name) in ctx.unit_names.items()}
+        groups = {g.pk: inline(g.name) for g in ctx.groups}
+        channels = {c: inline(channel_label(c)) for c in Channel.values}
+        triage = {value: inline(str(label)) for value, label in CommentTriage.choices}
+        no_followup = inline("Chưa có") + inline("")
+        date_style = styles[1]
+        rows = comment_rows(campaign=ctx.campaign).iterator(chunk_size=CHUNK_ROWS)
+        while chunk := list(itertools.islice(rows, CHUNK_ROWS)):
+            out = []
+            for pk, day, unit_id, group_id, channel, comment, triaged in chunk:
+                linked = followups.get(pk)
+                status = no_followup
+                if linked:
+                    status = inline("; ".join(str(f.get_status_display()) for f in linked))
+                    status += inline("; ".join(f.title for f in linked))
+                out.append(
+                    f"<c><v>{pk}</v></c>{number((day - EXCEL_EPOCH).days, date_style)}"
+                    f"{units[unit_id]}{channels[channel]}{groups.get(group_id, '<c/>')}"
+                    f"{inline(comment)}{triage.get(triaged, '<c/>')}{status}"
+                )
+            yield out

@@ -10,7 +10,6 @@ import io
 import posixpath
 import time
 import zipfile
-from collections.abc import Iterator
 from xml.etree import ElementTree
 
 from django.db import connection, transaction
@@ -19,12 +18,13 @@ from openpyxl import Workbook
 
 from surveys.models import Campaign
 
-from . import rawdata
+from . import streamed
 from .base import registered_sheets
 from .context import ProgressCallback, ReportContext
+from .streamed import StreamedSheet
 
-# Raw rows compress very well; level 1 is much faster than the default for a few % of size.
-RAW_COMPRESSLEVEL = 1
+# Sheet XML compresses very well; level 1 is much faster than the default for a few % of size.
+COMPRESSLEVEL = 1
 _NS = {
     "m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
     "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
@@ -73,91 +73,63 @@ def workbook_write(
     """Write the campaign's workbook (xlsx) to the binary file `out`.
 
     Call it inside `snapshot()` so every sheet reads the same data. Progress goes to
-    `progress(percent, note)` at most once a second.
+    `progress(percent, note)` at most once a second; the note names the sheet being written.
     """
     with translation.override("vi"):
         ctx = ReportContext(campaign, progress)
         sheets = registered_sheets()
-        track = _Progress(ctx.progress, [s.weight for s in sheets] + [1])
+        track = _Progress(ctx.progress, [s.weight for s in sheets])
         track.step(0, 0, "Tổng hợp số liệu", force=True)
         wb = Workbook(write_only=True)
-        raw_titles: list[str] = []
-        raw_sheet = None
+        streamed: list[tuple[StreamedSheet, list[str]]] = []
         for sheet in sheets:
-            track.step(0, 0, sheet.title, force=True)
-            if getattr(sheet, "streamed", False):
-                raw_sheet = sheet
-                raw_titles = sheet.sheet_titles(ctx)
-                for title in raw_titles:
+            if isinstance(sheet, StreamedSheet):
+                # Only the frame now; the rows are spliced into the zip below.
+                titles = sheet.sheet_titles(ctx)
+                for title in titles:
                     sheet.render(wb.create_sheet(title), ctx)
-                continue  # its rows come with the splice below
+                streamed.append((sheet, titles))
+                continue
+            track.step(0, 0, sheet.title, force=True)
             sheet.render(wb.create_sheet(sheet.title), ctx)
             track.finished(sheet.weight)
         frame = io.BytesIO()
         wb.save(frame)
-        _splice(frame, out, raw_sheet, raw_titles, ctx, track)
-        track.finished(1)
+        with (
+            zipfile.ZipFile(frame) as src,
+            zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSLEVEL) as dst,
+        ):
+            parts = _sheet_parts(src)
+            spliced = {parts[title] for _, titles in streamed for title in titles}
+            for info in src.infolist():
+                if info.filename not in spliced:
+                    dst.writestr(info, src.read(info.filename))
+            for sheet, titles in streamed:
+                track.step(0, 0, sheet.title, force=True)
+                _splice(src, dst, sheet, [parts[t] for t in titles], ctx, track)
+                track.finished(sheet.weight)
 
 
-def _splice(frame, out, raw_sheet, raw_titles, ctx, track: _Progress) -> None:
-    with (
-        zipfile.ZipFile(frame) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=RAW_COMPRESSLEVEL) as dst,
-    ):
-        parts = _sheet_parts(src)
-        raw_parts = [parts[title] for title in raw_titles]
-        for info in src.infolist():
-            if info.filename not in raw_parts:
-                dst.writestr(info, src.read(info.filename))
-        if raw_sheet is None:
-            return
-        rows = _Rows(raw_sheet.xml_chunks(ctx, _date_style(src, raw_parts[0])))
-        capacity = raw_sheet.rows_per_sheet()
-        expected = max(ctx.response_total, 1)
-        written = 0
-        for index, member in enumerate(raw_parts):
-            prefix, suffix, _ = rawdata.split_frame(src.read(member).decode())
-            last = index == len(raw_parts) - 1
-            with dst.open(member, "w") as f:
-                f.write(prefix.encode())
-                in_sheet = 0
-                for xml, n in _take(rows, None if last else capacity):
-                    f.write(xml.encode())
-                    in_sheet += n
-                    written += n
-                    if in_sheet > capacity:
-                        raise DataChangedError("more responses than counted")
-                    track.step(raw_sheet.weight, written / expected, raw_sheet.title)
-                f.write(rawdata.finish_suffix(suffix, in_sheet + 1).encode())
-        track.finished(raw_sheet.weight)
-
-
-def _date_style(src: zipfile.ZipFile, member: str) -> str:
-    return rawdata.split_frame(src.read(member).decode())[2]
-
-
-class _Rows:
-    """Row bodies in chunks, shared by the raw sheets: what one sheet leaves, the next takes."""
-
-    def __init__(self, chunks: Iterator[list[str]]):
-        self.chunks, self.pending = chunks, []
-
-
-def _take(rows: _Rows, limit: int | None) -> Iterator[tuple[str, int]]:
-    """Up to `limit` rows (None: all) as numbered `<row>` XML, a chunk at a time."""
-    taken = 0
-    while limit is None or taken < limit:
-        if not rows.pending:
-            chunk = next(rows.chunks, None)
-            if chunk is None:
-                return
-            rows.pending = chunk
-        room = len(rows.pending) if limit is None else min(len(rows.pending), limit - taken)
-        batch, rows.pending = rows.pending[:room], rows.pending[room:]
-        start = taken + 2  # row 1 is the header
-        xml = "".join(f'<row r="{start + i}">{body}</row>' for i, body in enumerate(batch))
-        taken += room
-        yield xml, room
+def _splice(src, dst, sheet: StreamedSheet, members: list[str], ctx, track: _Progress) -> None:
+    """Write the sheet's parts, each its frame with the rows in place of the template row."""
+    frames = [streamed.split_frame(src.read(member).decode()) for member in members]
+    rows = streamed.RowStream(sheet.xml_rows(ctx, frames[0][2]))
+    capacity = sheet.rows_per_sheet()
+    expected = max(sheet.row_count(ctx), 1)
+    written = 0
+    for index, (member, (prefix, suffix, _)) in enumerate(zip(members, frames, strict=True)):
+        last = index == len(members) - 1
+        with dst.open(member, "w") as f:
+            f.write(prefix.encode())
+            in_sheet = 0
+            for xml, n in rows.take(None if last else capacity):
+                f.write(xml.encode())
+                in_sheet += n
+                written += n
+                if in_sheet > capacity:
+                    raise DataChangedError("more rows than counted")
+                track.step(sheet.weight, written / expected, sheet.title)
+            f.write(streamed.finish_suffix(suffix, in_sheet + 1).encode())
 
 
 def snapshot():

@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from conftest import service_missing
-from reports.exporters import rawdata, workbook_write
+from reports.exporters import rawdata, streamed, workbook_write
 from reports.tests.dataset import build_dataset
 from reports.tests.recompute import CHANNEL_ORDER, FORMS, Recomputed
 from surveys.models import Form, Quota
@@ -220,7 +220,7 @@ def test_sheets_have_frozen_filtered_headers_formats_and_charts(tmp_path):
 @pytest.mark.django_db
 def test_raw_data_continues_on_further_sheets_past_the_row_limit(tmp_path, monkeypatch):
     data = build_dataset(per_cell=1)  # 30 responses
-    monkeypatch.setattr(rawdata, "MAX_SHEET_ROWS", 12)  # 11 rows per sheet + header
+    monkeypatch.setattr(streamed, "MAX_SHEET_ROWS", 12)  # 11 rows per sheet + header
     wb = _compile(data.campaign, tmp_path)
     assert wb.sheetnames[-3:] == ["Dữ liệu", "Dữ liệu (2)", "Dữ liệu (3)"]
     ids = []
