@@ -2,19 +2,23 @@
 
 Registered into the report's sheet registry when the app is ready (DashboardConfig.ready), so
 the reports app does not need to know about the dashboard.
+
+The sheet reads the signals stored by the background job (nightly at 00:30, before the nightly
+reports, and on request from the dashboard) instead of recomputing them: at a million responses
+that takes longer than the rest of the report. Its first row says when they were computed and
+over how many responses, so a stale sheet is visible as such.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from django.utils import translation
+from django.utils import timezone, translation
 
 from reports.exporters import Column, SheetExporter, register_sheet
 from reports.exporters.base import COUNT, DATE
 
-from .models import SignalKind, StuffingSignal
-from .signals import signals_current
+from .models import SignalCheck, SignalKind, StuffingSignal
 
 RESPONSE_IDS_SHOWN = 2000  # a cell holds at most 32,767 characters
 
@@ -51,7 +55,8 @@ class CheckSheet(SheetExporter):
     )
 
     def rows(self, ctx):
-        check = signals_current(campaign=ctx.campaign)
+        check = SignalCheck.objects.filter(campaign=ctx.campaign).first()
+        yield (None, "", "", _check_note(check, ctx.response_total))
         signals = list(
             StuffingSignal.objects.filter(campaign=ctx.campaign)
             .select_related("unit")
@@ -74,5 +79,15 @@ class CheckSheet(SheetExporter):
                 signal.response_count,
                 listed,
             )
-        if not signals:
-            yield (None, "", "", f"Không có dấu hiệu bất thường ({check.responses} phiếu).")
+        if check is not None and not signals:
+            yield (None, "", "", "Không có dấu hiệu bất thường.")
+
+
+def _check_note(check: SignalCheck | None, responses_now: int) -> str:
+    if check is None:
+        return "Chưa tính dấu hiệu bất thường cho đợt này (xem Bảng điều khiển, Tính lại ngay)."
+    when = timezone.localtime(check.computed_at).strftime("%d/%m/%Y %H:%M")
+    note = f"Dấu hiệu tính lúc {when} trên {check.responses} phiếu"
+    if check.responses != responses_now:
+        note += f"; đợt hiện có {responses_now} phiếu, cần tính lại"
+    return note + "."

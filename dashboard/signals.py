@@ -1,7 +1,9 @@
 """Signs of stuffed or coached answers, per unit and day. Nothing is ever dropped: each signal
 lists the responses concerned so the survey team can look at them and decide.
 
-- QR burst: at least BURST_MIN responses from one unit's counter QR code within BURST_MINUTES.
+- QR burst: many responses from one unit's counter QR code within BURST_MINUTES: at least
+  BURST_MIN, and BURST_FACTOR times what that day's QR responses would give in such a window if
+  spread over a working day (so a busy counter's normal flow is not flagged).
 - Identical vectors: RUN_MIN or more consecutive responses (in submit order, per unit) with the
   same answer to every question, no-opinion included.
 - All-5 share: the day's share of forms answered 5 everywhere is far above the campaign's norm
@@ -32,6 +34,8 @@ from .models import SignalCheck, SignalKind, StuffingSignal
 
 BURST_MIN = 6
 BURST_MINUTES = 10
+BURST_FACTOR = 4
+SERVICE_MINUTES = 8 * 60  # a counter's working day
 RUN_MIN = 5
 ALL_FIVE_MIN_RESPONSES = 10
 ALL_FIVE_MARGIN = 0.25
@@ -78,10 +82,26 @@ def _vectors(campaign: Campaign) -> Iterator[tuple]:
         yield pk, unit_id, day, channel, submitted_at, tuple(scores)
 
 
+def burst_threshold(qr_responses_that_day: int) -> int:
+    expected = qr_responses_that_day * BURST_MINUTES / SERVICE_MINUTES
+    return max(BURST_MIN, math.ceil(BURST_FACTOR * expected))
+
+
+def _qr_per_day(campaign: Campaign) -> dict[tuple[int, datetime.date], int]:
+    rows = (
+        Response.objects.filter(campaign=campaign, channel=Channel.QR)
+        .values_list("unit_id", "answered_on")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {(unit_id, day): n for unit_id, day, n in rows}
+
+
 class _Detector:
     """One pass over the responses of a campaign, unit by unit in submit order."""
 
-    def __init__(self):
+    def __init__(self, qr_per_day: dict[tuple[int, datetime.date], int] | None = None):
+        self.qr_per_day = qr_per_day or {}
         self.signals: dict[tuple[int, datetime.date, str], Signal] = {}
         self.all_five: dict[tuple[int, datetime.date], list[int]] = defaultdict(list)
         self.per_day: dict[tuple[int, datetime.date], int] = defaultdict(int)
@@ -120,7 +140,7 @@ class _Detector:
         limit = submitted_at - datetime.timedelta(minutes=BURST_MINUTES)
         while self.window[0][0] < limit:
             self.window.popleft()
-        if len(self.window) >= BURST_MIN:
+        if len(self.window) >= burst_threshold(self.qr_per_day.get((unit_id, day), 0)):
             for _when, burst_pk, burst_day in self.window:
                 signal = self._signal(unit_id, burst_day, SignalKind.QR_BURST)
                 signal.response_ids.add(burst_pk)
@@ -191,7 +211,7 @@ def _own_staff(campaign: Campaign) -> list[Signal]:
 
 def signals_compute(*, campaign: Campaign) -> list[Signal]:
     """Every signal of the campaign, computed now from the raw answers (nothing is written)."""
-    detector = _Detector()
+    detector = _Detector(_qr_per_day(campaign))
     for row in _vectors(campaign):
         detector.feed(*row)
     signals = detector.finish() + _own_staff(campaign)
@@ -237,12 +257,3 @@ def signals_refresh(*, campaign: Campaign) -> int:
             defaults={"computed_at": now, "responses": responses, "last_response_id": last},
         )
     return len(signals)
-
-
-def signals_current(*, campaign: Campaign) -> SignalCheck:
-    """The stored signals, recomputed first if responses were added or removed since."""
-    check = SignalCheck.objects.filter(campaign=campaign).first()
-    if check is None or (check.responses, check.last_response_id) != _fingerprint(campaign):
-        signals_refresh(campaign=campaign)
-        check = SignalCheck.objects.get(campaign=campaign)
-    return check

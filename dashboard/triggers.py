@@ -59,9 +59,17 @@ _RESPONSE_MOVED = f"""
     UNION ALL
     SELECT n.campaign_id, n.unit_id, n.respondent_group_id, n.channel, a.question_id,
            a.score, 1 AS sign {_MOVED}"""
+# Only rows whose count key changed: a triage mark on a comment touches no counter.
+_REKEYED = """FROM old_rows o JOIN new_rows n ON n.id = o.id
+    WHERE (o.campaign_id, o.unit_id, o.respondent_group_id, o.channel, o.answered_on)
+          IS DISTINCT FROM (n.campaign_id, n.unit_id, n.respondent_group_id, n.channel,
+                            n.answered_on)"""
 _RESPONSE_REKEYED = f"""
-    SELECT {RESPONSE_KEY}, -1 AS sign FROM old_rows
-    UNION ALL SELECT {RESPONSE_KEY}, 1 AS sign FROM new_rows"""
+    SELECT o.campaign_id, o.unit_id, o.respondent_group_id, o.channel, o.answered_on,
+           -1 AS sign {_REKEYED}
+    UNION ALL
+    SELECT n.campaign_id, n.unit_id, n.respondent_group_id, n.channel, n.answered_on,
+           1 AS sign {_REKEYED}"""
 
 FUNCTIONS = {
     # name: (table, event, body)

@@ -106,6 +106,10 @@ def test_counts_stay_exact_through_submits_imports_corrections_and_deletions(pos
         )
     assert_exact(campaign)
 
+    # An update that changes no counted key (a triage mark) changes no count.
+    Response.objects.filter(campaign=campaign).update(comment_triage="no_action")
+    assert_exact(campaign)
+
     # Corrections: a score changed, a response moved to another unit / group / channel / day.
     target = Response.objects.filter(campaign=campaign, channel=Channel.WEB).first()
     Answer.objects.filter(response=target).update(score=2)

@@ -7,8 +7,14 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from dashboard.models import SignalKind, StuffingSignal
-from dashboard.signals import signals_compute, signals_current, signals_refresh
+from dashboard.models import SignalCheck, SignalKind, StuffingSignal
+from dashboard.signals import (
+    BURST_MIN,
+    _Detector,
+    burst_threshold,
+    signals_compute,
+    signals_refresh,
+)
 from surveys.models import Channel, Response
 from surveys.tests import factories
 
@@ -76,7 +82,7 @@ def test_each_signal_finds_its_responses_and_nothing_else(db):
 
     with CaptureQueriesContext(connection) as queries:
         kinds = _by_kind(signals_compute(campaign=campaign))
-    assert len(queries) <= 4  # the vectors, the own-staff query: no query per response
+    assert len(queries) <= 5  # QR per day, the vectors, own staff: no query per response
     assert {s.unit_id for s in kinds[SignalKind.QR_BURST]} == {a.pk}
     assert set().union(*(s.response_ids for s in kinds[SignalKind.QR_BURST])) == {
         r.pk for r in burst
@@ -102,8 +108,32 @@ def test_refresh_stores_signals_with_their_responses_and_never_drops_any(db):
     assert stored.kind == SignalKind.SAME_VECTOR and stored.response_count == 6
     assert stored.responses.count() == 6
     assert Response.objects.count() == before
-    # Unchanged data: signals_current reuses the stored result; a new response recomputes.
-    check = signals_current(campaign=campaign)
+    # A refresh replaces the stored signals and records what it looked at.
     factories.make_response(campaign, unit, score=5)
-    assert signals_current(campaign=campaign).computed_at >= check.computed_at
+    signals_refresh(campaign=campaign)
     assert StuffingSignal.objects.get().response_count == 7
+    check = SignalCheck.objects.get(campaign=campaign)
+    assert (check.responses, check.last_response_id) == (7, Response.objects.latest("pk").pk)
+
+
+def test_a_busy_counter_is_not_a_burst_but_a_spike_on_it_is():
+    """300 QR answers spread over a day (about 6 every 10 minutes) are a busy counter's flow."""
+    day = datetime.date(2026, 3, 2)
+    start = datetime.datetime(2026, 3, 2, 1, 0, tzinfo=datetime.UTC)
+    threshold = burst_threshold(330)
+    assert threshold > BURST_MIN
+    detector = _Detector({(1, day): 330})
+    for i in range(300):
+        when = start + datetime.timedelta(seconds=96 * i)  # 300 over 8 hours
+        detector.feed(i, 1, day, Channel.QR, when, (4, i % 5))
+    assert not [s for s in detector.finish() if s.kind == SignalKind.QR_BURST]
+    detector = _Detector({(1, day): 330})
+    for i in range(300):
+        detector.feed(i, 1, day, Channel.QR, start + datetime.timedelta(seconds=96 * i), (4, i % 5))
+    spike = start + datetime.timedelta(hours=9)
+    for i in range(30):  # 30 answers in 5 minutes on top
+        detector.feed(
+            1000 + i, 1, day, Channel.QR, spike + datetime.timedelta(seconds=10 * i), (3, i % 5)
+        )
+    bursts = [s for s in detector.finish() if s.kind == SignalKind.QR_BURST]
+    assert len(bursts) == 1 and bursts[0].response_ids >= {1000 + i for i in range(30)}
