@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from surveys.models import Response
 from surveys.tests import factories
+from surveys.tests.survey_posts import fresh_rate_limits  # noqa: F401 (autouse fixture)
 
 CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
@@ -53,6 +54,7 @@ def phone_browser():
 
 @pytest.mark.browser
 def test_customer_answers_on_a_phone(live_server, phone_browser, transactional_db):
+    from selenium.common.exceptions import TimeoutException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
     from selenium.webdriver.support import expected_conditions as ec
@@ -70,6 +72,9 @@ def test_customer_answers_on_a_phone(live_server, phone_browser, transactional_d
     assert browser.execute_script(
         "return document.documentElement.scrollWidth <= window.innerWidth"
     )
+
+    # Bootstrap scrolls smoothly; a click must not race the animation.
+    browser.execute_script("document.documentElement.style.scrollBehavior = 'auto'")
 
     def tap(selector: str) -> None:
         element = browser.find_element(By.CSS_SELECTOR, selector)
@@ -102,7 +107,11 @@ def test_customer_answers_on_a_phone(live_server, phone_browser, transactional_d
     assert browser.find_element(By.ID, "comment-counter").text.startswith("16/2000")
 
     tap("#submit-survey")
-    WebDriverWait(browser, 15).until(ec.url_contains("/cam-on/"))
+    try:
+        WebDriverWait(browser, 20).until(ec.url_contains("/cam-on/"))
+    except TimeoutException:
+        main = browser.find_element(By.TAG_NAME, "main").text
+        pytest.fail(f"no thank-you page at {browser.current_url}: {main[:600]}")
     code = browser.find_element(By.ID, "tracking-code").text
 
     response = Response.objects.get()

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from surveys.models import CampaignStatus, RefusalReason, Response, ResponseContact
 from surveys.tests import factories
-from surveys.tests.survey_posts import answers_post, counts, page_key, refusals
+from surveys.tests.survey_posts import answers_post, counts, fresh_rate_limits, page_key, refusals  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -229,3 +229,25 @@ def test_nothing_identifying_is_stored(client, campaign, url):
     stored = " ".join(str(getattr(response, f.attname)) for f in Response._meta.concrete_fields)
     assert "198.51.100.23" not in stored
     assert "UniqueAgent" not in stored
+
+
+def test_invitation_double_click_shows_the_same_thanks(client, campaign, unit):
+    invitation = factories.make_invitation(campaign, unit)
+    url = reverse("surveys:invitation_survey", args=[invitation.token])
+    data = answers_post(campaign, group=None)
+    first = client.post(url, data)
+    second = client.post(url, data)
+    assert first.status_code == second.status_code == 302
+    assert first.url == second.url
+    assert counts()[0] == 1
+    assert refusals(RefusalReason.REPLAY) == 1
+
+
+def test_reload_after_the_campaign_closed_shows_the_same_thanks(client, campaign, url):
+    data = answers_post(campaign)
+    first = client.post(url, data)
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save()
+    again = client.post(url, data)
+    assert again.status_code == 302 and again.url == first.url
+    assert counts()[0] == 1

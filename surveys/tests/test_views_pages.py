@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from surveys.models import CampaignStatus, UnitKind
 from surveys.tests import factories
-from surveys.tests.survey_posts import answers_post
+from surveys.tests.survey_posts import answers_post, fresh_rate_limits  # noqa: F401 (autouse fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -236,3 +236,26 @@ def test_campaign_admin_links_to_the_posters(client, campaign):
     client.force_login(factories.survey_team())
     page = client.get(reverse("admin:surveys_campaign_change", args=[campaign.pk]))
     assert reverse("surveys:campaign_posters", args=[campaign.slug]) in page.content.decode()
+
+
+def test_every_page_gets_its_own_key_and_token_and_fresh_data(client, campaign, unit):
+    from surveys.tests.survey_posts import page_key
+
+    url = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    first, second = client.get(url), client.get(url)
+    assert page_key(first.content) != page_key(second.content)
+    assert "00000000-0000-0000-0000-00000000cafe" not in second.content.decode()
+    assert "csrf-token-placeholder" not in second.content.decode()
+    assert second.cookies.get("csrftoken")
+    campaign.name = "Đợt đổi tên"
+    campaign.save()
+    unit.name = "Phòng đổi tên"
+    unit.save()
+    text = client.get(url).content.decode()
+    assert "Đợt đổi tên" in text and "Phòng đổi tên" in text
+    question = campaign.questionnaire.questions.get(code="C1")
+    question.text = "Câu hỏi đã sửa"
+    question.save()
+    assert "Câu hỏi đã sửa" in client.get(url).content.decode()
+    _closed(campaign)
+    assert client.get(url).status_code == 410

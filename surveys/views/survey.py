@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.forms import HONEYPOT_FIELD, SurveyForm
-from surveys.fragments import survey_fields_html
+from surveys.fragments import KEY_PLACEHOLDER, survey_fields_html, survey_page_html
 from surveys.models import (
     Campaign,
     Channel,
@@ -75,8 +75,9 @@ def _survey(
 ) -> HttpResponse:
     questions = campaign_questions(campaign)
     if request.method != "POST":
+        # The page substitutes a fresh key for the placeholder (see surveys.fragments).
         form = SurveyForm(
-            questions=questions, groups=groups, initial={"idempotency_key": uuid.uuid4()}
+            questions=questions, groups=groups, initial={"idempotency_key": KEY_PLACEHOLDER}
         )
         return _render(request, form, campaign, unit, invitation)
 
@@ -137,7 +138,9 @@ def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpRespon
         "honeypot_field": form[HONEYPOT_FIELD],
         "fields_html": survey_fields_html(form, fields_context),
     }
-    return render(request, "surveys/survey.html", context)
+    # Everything the page shows beyond the form's fields, for the shared-page cache key.
+    shown = None if invitation else (campaign.pk, campaign.name, unit.pk, unit.name)
+    return HttpResponse(survey_page_html(request, form, context, shown))
 
 
 def thanks(request: HttpRequest, key: uuid.UUID) -> HttpResponse:

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import uuid
 from dataclasses import dataclass, field
 
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 
-from surveys.models import Campaign, RefusalReason
+from surveys.models import Campaign, RefusalReason, Response
 from surveys.services import refusal_record
 
 
@@ -23,6 +24,14 @@ class Unavailable(Exception):
     links: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _stored_response(request: HttpRequest) -> Response | None:
+    try:
+        key = uuid.UUID(request.POST.get("idempotency_key", ""))
+    except ValueError:
+        return None
+    return Response.objects.select_related("campaign").filter(idempotency_key=key).first()
+
+
 def unavailable_page(view):
     """Render Unavailable as its page with its status; a refused POST is counted."""
 
@@ -32,6 +41,12 @@ def unavailable_page(view):
             return view(request, *args, **kwargs)
         except Unavailable as exc:
             if request.method == "POST":
+                # A reload or double click after the answers were stored (the invitation is
+                # now used, the campaign may have closed since): the same thank-you page.
+                replayed = _stored_response(request)
+                if replayed is not None:
+                    refusal_record(campaign=replayed.campaign, reason=RefusalReason.REPLAY)
+                    return redirect("surveys:thanks", key=replayed.idempotency_key)
                 refusal_record(campaign=exc.campaign, reason=exc.reason)
             return render(
                 request,
