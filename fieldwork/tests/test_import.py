@@ -129,3 +129,31 @@ def test_template_has_the_campaign_question_codes(team_client, campaign):
     assert list(header) == sheet_columns(campaign)
     assert list(header)[:3] == ["Mã đơn vị", "Nhóm khách hàng", "Ngày"]
     assert "CHUNG" in header and list(header)[-2:] == ["Ý kiến", "Số lô"]
+
+
+def test_a_row_refused_while_writing_rolls_back_the_rows_before_it(campaign):
+    """Rows pass the sheet checks; response_submit refuses the third (unit closed that day)."""
+    import datetime
+
+    from django.db import connection
+
+    from fieldwork.services.imports import responses_import
+    from fieldwork.sheets import SheetRefused
+
+    closed = campaign.units.get(code="HCH")
+    closed.valid_to = datetime.date.today() - datetime.timedelta(days=1)
+    closed.save()
+    header = ["Mã đơn vị", "Nhóm khách hàng", "Ngày", *CODES]
+    data = xlsx(
+        [
+            header,
+            ["KSC", "payer", today_text(), *[5] * 11],
+            ["KSC", "payer", today_text(), *[4] * 11],
+            ["HCH", "payer", today_text(), *[4] * 11],
+        ]
+    )
+    with pytest.raises(SheetRefused) as exc:
+        responses_import(campaign=campaign, data=data, filename="x.xlsx")
+    assert [(e.row, e.column) for e in exc.value.errors] == [(4, "Mã đơn vị")]
+    assert not Response.objects.exists() and not ImportLog.objects.exists()
+    assert connection.features.uses_savepoints  # the import gave savepoints back
