@@ -5,6 +5,7 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from fieldwork.models import ImportLog
@@ -21,7 +22,8 @@ def sheet(bad_row: bool = False) -> bytes:
     rows = [
         ["KSC", "payer", today_text(), *[5] * 10, 5, "Rất tốt", "L1"],
         ["HCH", "Đơn vị sử dụng ngân sách nhà nước", today_text(), *[4] * 10, 4, None, "L1"],
-        ["KSC", "budget_user", today_text(), None, *[3] * 9, 3, "", "L2"],
+        # An Excel date cell rather than text, and "no opinion" left empty.
+        ["KSC", "budget_user", timezone.localdate(), None, *[3] * 9, 3, "", "L2"],
     ]
     if bad_row:
         rows[1][3 + 4] = 7  # C5 on Excel row 3
