@@ -47,37 +47,54 @@ def live_app(redis_url, postgres):
 
 
 @pytest.fixture
-def worker(live_app, redis_url, settings, tmp_path):
-    """`celery worker` in its own process, on the test database, writing to a temporary media."""
+def start_worker(live_app, redis_url, settings, tmp_path):
+    """Start `celery worker` processes on the test database, writing to a temporary media."""
     settings.MEDIA_ROOT = tmp_path / "media"
     db = connection.settings_dict
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "kbnn_survey.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/"
-        f"{db['NAME']}",
-        "REDIS_URL": redis_url,
-        "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-    }
-    if db.get("PASSWORD"):
-        env["PGPASSWORD"] = db["PASSWORD"]
-    log = open(tmp_path / "worker.log", "w")  # noqa: SIM115 (closed below)
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "kbnn_survey", "worker", "--pool=solo",
-         "-l", "info", "--without-gossip", "--without-mingle", "-n", f"reports-{os.getpid()}@%h"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    yield proc, settings.MEDIA_ROOT, tmp_path / "worker.log"
-    proc.terminate()
-    try:
-        proc.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    started = []
+
+    def start(settings_module: str = "kbnn_survey.settings.test"):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": redis_url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
+        if db.get("PASSWORD"):
+            env["PGPASSWORD"] = db["PASSWORD"]
+        log = tmp_path / f"worker-{len(started)}.log"
+        handle = open(log, "w")  # noqa: SIM115 (closed at teardown)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "kbnn_survey", "worker", "--pool=solo",
+             "-l", "info", "--without-gossip", "--without-mingle",
+             "-n", f"reports-{os.getpid()}-{len(started)}@%h"],
+            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        started.append((proc, handle))
+        return proc, log
+
+    yield start
+    for proc, handle in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        handle.close()
 
 
-def test_real_worker_builds_a_twice_delivered_run_once_and_repicks_a_dead_run(worker):
-    proc, media, log = worker
+def _files(media) -> list[str]:
+    return sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
+
+
+def test_real_worker_builds_a_twice_delivered_run_once_and_repicks_a_dead_run(
+    start_worker, settings
+):
+    proc, log = start_worker()
+    media = settings.MEDIA_ROOT
     data = build_dataset(per_cell=1)
     twice = ReportRun.objects.create(campaign=data.campaign)
     tasks.compile_report.delay(twice.pk)
@@ -101,6 +118,33 @@ def test_real_worker_builds_a_twice_delivered_run_once_and_repicks_a_dead_run(wo
     twice.refresh_from_db()
     dead.refresh_from_db()
     assert (twice.attempts, dead.attempts) == (1, 2)
-    files = sorted(p.relative_to(media).as_posix() for p in media.rglob("*") if p.is_file())
-    assert files == sorted([twice.file.name, dead.file.name])
+    assert _files(media) == sorted([twice.file.name, dead.file.name])
     assert twice.checksum and dead.checksum
+
+
+def test_a_run_whose_worker_was_killed_finishes_after_a_restart_with_one_file(
+    start_worker, settings
+):
+    data = build_dataset(per_cell=1)
+    slow, log = start_worker("reports.tests.slow_worker_settings")
+    run = ReportRun.objects.create(campaign=data.campaign)
+    tasks.compile_report.delay(run.pk)
+
+    def in_slow_sheet():
+        assert slow.poll() is None, log.read_text()
+        return ReportRun.objects.filter(pk=run.pk, progress_note="Chậm").exists()
+
+    _wait(in_slow_sheet, "the worker to be in the middle of the run")
+    slow.kill()  # SIGKILL: no clean-up, the run stays `running`
+    slow.wait(timeout=20)
+    run.refresh_from_db()
+    assert run.status == ReportStatus.RUNNING and not run.file
+    # Beat's re-queue, as it runs once the heartbeat is older than STALE_AFTER.
+    later = timezone.now() + services.STALE_AFTER + datetime.timedelta(seconds=30)
+    assert services.report_requeue_stale(now=later).requeued == [run.pk]
+    proc, log = start_worker()
+    _wait(lambda: ReportRun.objects.filter(pk=run.pk, status=ReportStatus.DONE).exists(),
+          "the restarted worker to finish the run")  # fmt: skip
+    run.refresh_from_db()
+    assert run.attempts == 2 and run.checksum
+    assert _files(settings.MEDIA_ROOT) == [run.file.name]
