@@ -154,40 +154,37 @@ def followup_assign(
     return locked
 
 
-def followup_record_action(*, followup: FollowUp, action_taken: str, user) -> FollowUp:
-    text = _required_text(action_taken, "action_taken", _("Please describe the action taken."))
+def _update_open(followup: FollowUp, **changes) -> FollowUp:
+    """Apply `changes` to a follow-up that is still open, under a row lock."""
     with transaction.atomic():
         locked = _locked(followup)
         _require_open(locked)
-        locked.action_taken = text
-        locked.status = FollowUpStatus.IN_PROGRESS
-        locked.save(update_fields=["action_taken", "status", "updated_at"])
+        for name, value in changes.items():
+            setattr(locked, name, value)
+        locked.save(update_fields=[*changes, "updated_at"])
     return locked
+
+
+def followup_record_action(*, followup: FollowUp, action_taken: str, user) -> FollowUp:
+    text = _required_text(action_taken, "action_taken", _("Please describe the action taken."))
+    return _update_open(followup, action_taken=text, status=FollowUpStatus.IN_PROGRESS)
 
 
 def followup_resolve(*, followup: FollowUp, resolution: str, user, now=None) -> FollowUp:
     """Close as resolved. The resolution text is what the customer reads on the status page."""
     text = _required_text(resolution, "resolution", _("Please write the resolution."))
-    with transaction.atomic():
-        locked = _locked(followup)
-        _require_open(locked)
-        locked.resolution = text
-        locked.status = FollowUpStatus.RESOLVED
-        locked.resolved_at = now or timezone.now()
-        locked.save(update_fields=["resolution", "status", "resolved_at", "updated_at"])
-    return locked
+    return _update_open(
+        followup,
+        resolution=text,
+        status=FollowUpStatus.RESOLVED,
+        resolved_at=now or timezone.now(),
+    )
 
 
 def followup_escalate(*, followup: FollowUp, reason: str, user) -> FollowUp:
     """Escalate to the competent authority (kiến nghị cấp có thẩm quyền), with the reason."""
     text = _required_text(reason, "escalation_reason", _("Please give the reason."))
-    with transaction.atomic():
-        locked = _locked(followup)
-        _require_open(locked)
-        locked.escalation_reason = text
-        locked.status = FollowUpStatus.ESCALATED
-        locked.save(update_fields=["escalation_reason", "status", "updated_at"])
-    return locked
+    return _update_open(followup, escalation_reason=text, status=FollowUpStatus.ESCALATED)
 
 
 def evidence_attach(*, followup: FollowUp, upload, user) -> EvidenceFile:

@@ -1,33 +1,24 @@
 from django.db import migrations
 
-TASK_NAME = "Dấu hiệu bất thường trong phiếu (dashboard)"
-TASK = "dashboard.tasks.stuffing_signals_nightly"
+from followups.schedules import daily_task_ensure, daily_task_remove
+
+NAME = "Dấu hiệu bất thường trong phiếu (dashboard)"
 
 
 def schedule(apps, schema_editor):
-    CrontabSchedule = apps.get_model("django_celery_beat", "CrontabSchedule")
-    PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")
-    # 00:30, before the nightly reports (01:00) so that their "Kiểm tra" sheet finds them fresh.
-    crontab, _ = CrontabSchedule.objects.get_or_create(
-        minute="30",
-        hour="0",
-        day_of_week="*",
-        day_of_month="*",
-        month_of_year="*",
-        timezone="Asia/Ho_Chi_Minh",
-    )
-    PeriodicTask.objects.update_or_create(
-        name=TASK_NAME, defaults={"task": TASK, "crontab": crontab, "enabled": True}
-    )
+    # 00:30, before the nightly reports (01:00), so that their "Kiểm tra" sheet finds them fresh.
+    task = "dashboard.tasks.stuffing_signals_nightly"
+    daily_task_ensure(apps, name=NAME, task=task, hour=0, minute=30)
 
 
 def unschedule(apps, schema_editor):
-    apps.get_model("django_celery_beat", "PeriodicTask").objects.filter(name=TASK_NAME).delete()
+    daily_task_remove(apps, name=NAME)
 
 
 class Migration(migrations.Migration):
     dependencies = [
         ("dashboard", "0003_signal_check"),
+        ("followups", "0002_deadline_reminder_schedule"),
         ("django_celery_beat", "0019_alter_periodictasks_options"),
     ]
 

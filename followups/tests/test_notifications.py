@@ -5,9 +5,9 @@ import datetime
 from django.core import mail
 from django.utils import timezone
 
-from followups import services
 from followups.models import Notification
 from followups.tasks import followup_deadline_reminders
+from followups.tests.helpers import open_followup
 from surveys.tests import factories
 
 
@@ -19,14 +19,7 @@ def test_assignment_mails_the_unit_managers_once(
         user.email = f"{name}@kbnn.invalid"
         user.save()
     with django_capture_on_commit_callbacks(execute=True):
-        followup = services.followup_open(
-            campaign=campaign,
-            unit=units[0],
-            title="Chờ lâu",
-            response_ids=[comment.pk],
-            deadline=in_a_week,
-            user=team,
-        )
+        followup = open_followup(campaign, units[0], team, [comment], in_a_week, title="Chờ lâu")
     assert [m.to for m in mail.outbox] == [["m1@kbnn.invalid"]]
     assert "Chờ lâu" in mail.outbox[0].subject
     assert f"/followups/{followup.pk}/" in mail.outbox[0].body
@@ -43,21 +36,9 @@ def test_deadline_reminders_are_sent_once_per_deadline(campaign, units, team, co
     user.save()
     soon = timezone.localdate() + datetime.timedelta(days=2)
     far = factories.make_response(campaign, units[0], comment="khác")
-    services.followup_open(
-        campaign=campaign,
-        unit=units[0],
-        title="Sắp hạn",
-        response_ids=[comment.pk],
-        deadline=soon,
-        user=team,
-    )
-    services.followup_open(
-        campaign=campaign,
-        unit=units[0],
-        title="Còn xa",
-        response_ids=[far.pk],
-        deadline=soon + datetime.timedelta(days=20),
-        user=team,
+    open_followup(campaign, units[0], team, [comment], soon, title="Sắp hạn")
+    open_followup(
+        campaign, units[0], team, [far], soon + datetime.timedelta(days=20), title="Còn xa"
     )
     mail.outbox.clear()
     assert followup_deadline_reminders() == 1

@@ -4,6 +4,7 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from followups import services
+from followups.tests.helpers import open_followup
 
 
 def _status(client, code):
@@ -32,13 +33,8 @@ def test_shows_only_status_and_resolution(
     body = _status(client, comment.tracking_code).content.decode()
     assert "đang chờ được đọc" in body
     assert "Chờ quá lâu" not in body  # the comment itself is not repeated
-    followup = services.followup_open(
-        campaign=campaign,
-        unit=units[0],
-        title="Nội bộ: tiêu đề",
-        response_ids=[comment.pk],
-        deadline=in_a_week,
-        user=team,
+    followup = open_followup(
+        campaign, units[0], team, [comment], in_a_week, title="Nội bộ: tiêu đề"
     )
     services.followup_record_action(followup=followup, action_taken="Ghi chú nội bộ", user=manager)
     body = _status(client, comment.tracking_code.lower()).content.decode()

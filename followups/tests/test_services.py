@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from followups import services
 from followups.models import EvidenceFile
+from followups.tests.helpers import open_followup
 from surveys.models import CommentTriage, FollowUp, FollowUpStatus
 from surveys.tests import factories
 
@@ -33,13 +34,13 @@ def test_open_assigns_and_marks_comments(campaign, units, team, comment, in_a_we
 
 def test_open_refuses_past_deadline_and_writes_nothing(campaign, units, team, comment):
     with pytest.raises(ValidationError) as exc:
-        services.followup_open(
-            campaign=campaign,
-            unit=units[0],
+        open_followup(
+            campaign,
+            units[0],
+            team,
+            [comment],
+            timezone.localdate() - datetime.timedelta(days=1),
             title="x",
-            response_ids=[comment.pk],
-            deadline=timezone.localdate() - datetime.timedelta(days=1),
-            user=team,
         )
     assert "deadline" in exc.value.message_dict
     assert FollowUp.objects.count() == 0
@@ -51,14 +52,7 @@ def test_open_refuses_comment_of_other_campaign(campaign, units, team, in_a_week
     other = factories.make_campaign(units, slug="dot-khac")
     foreign = factories.make_response(other, units[0], comment="Ý kiến khác")
     with pytest.raises(ValidationError):
-        services.followup_open(
-            campaign=campaign,
-            unit=units[0],
-            title="x",
-            response_ids=[foreign.pk],
-            deadline=in_a_week,
-            user=team,
-        )
+        open_followup(campaign, units[0], team, [foreign], in_a_week, title="x")
     assert FollowUp.objects.count() == 0
 
 
@@ -67,14 +61,7 @@ def test_triage_mark_and_not_for_followed_comments(campaign, units, team, commen
     assert services.comment_triage_mark(response_ids=[praise.pk], triage="praise", user=team) == 1
     praise.refresh_from_db()
     assert praise.comment_triage == CommentTriage.PRAISE
-    services.followup_open(
-        campaign=campaign,
-        unit=units[0],
-        title="t",
-        response_ids=[comment.pk],
-        deadline=in_a_week,
-        user=team,
-    )
+    open_followup(campaign, units[0], team, [comment], in_a_week, title="t")
     with pytest.raises(ValidationError):
         services.comment_triage_mark(
             response_ids=[comment.pk, praise.pk], triage="no_action", user=team
@@ -87,14 +74,7 @@ def test_triage_mark_and_not_for_followed_comments(campaign, units, team, commen
 
 @pytest.fixture
 def followup(campaign, units, team, comment, in_a_week):
-    return services.followup_open(
-        campaign=campaign,
-        unit=units[0],
-        title="Chờ lâu",
-        response_ids=[comment.pk],
-        deadline=in_a_week,
-        user=team,
-    )
+    return open_followup(campaign, units[0], team, [comment], in_a_week, title="Chờ lâu")
 
 
 def test_action_resolve_and_closed_refuses_more(followup, manager):

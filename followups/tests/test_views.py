@@ -3,22 +3,11 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from followups import services
+from followups.tests.helpers import open_followup
 from surveys.models import CommentTriage, FollowUp, FollowUpStatus
 from surveys.tests import factories
 
 PDF = b"%PDF-1.4\n%%EOF\n"
-
-
-def _open(campaign, unit, team, comment, deadline, title="Chờ lâu"):
-    return services.followup_open(
-        campaign=campaign,
-        unit=unit,
-        title=title,
-        response_ids=[comment.pk],
-        deadline=deadline,
-        user=team,
-    )
 
 
 def test_anonymous_is_sent_to_login(client, db):
@@ -78,8 +67,10 @@ def test_unit_manager_sees_only_own_unit(
     client, campaign, units, team, manager, comment, in_a_week
 ):
     other_comment = factories.make_response(campaign, units[1], comment="Hải Châu chậm")
-    mine = _open(campaign, units[0], team, comment, in_a_week)
-    theirs = _open(campaign, units[1], team, other_comment, in_a_week, title="Việc Hải Châu")
+    mine = open_followup(campaign, units[0], team, [comment], in_a_week)
+    theirs = open_followup(
+        campaign, units[1], team, [other_comment], in_a_week, title="Việc Hải Châu"
+    )
     client.force_login(manager)
     body = client.get(reverse("followups:list")).content.decode()
     assert "Chờ lâu" in body and "Việc Hải Châu" not in body
@@ -104,7 +95,7 @@ def test_manager_records_action_uploads_evidence_and_resolves(
     client, campaign, units, team, manager, other_manager, comment, in_a_week, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
-    followup = _open(campaign, units[0], team, comment, in_a_week)
+    followup = open_followup(campaign, units[0], team, [comment], in_a_week)
     client.force_login(manager)
     client.post(
         reverse("followups:update", args=[followup.pk, "action"]), {"action_taken": "Thêm quầy"}
@@ -140,7 +131,7 @@ def test_manager_records_action_uploads_evidence_and_resolves(
 def test_leadership_sees_everything_and_changes_nothing(
     client, campaign, units, team, boss, comment, in_a_week
 ):
-    followup = _open(campaign, units[0], team, comment, in_a_week)
+    followup = open_followup(campaign, units[0], team, [comment], in_a_week)
     client.force_login(boss)
     assert client.get(reverse("followups:detail", args=[followup.pk])).status_code == 200
     assert client.get(reverse("followups:comments")).status_code == 200
@@ -158,7 +149,7 @@ def test_leadership_sees_everything_and_changes_nothing(
 
 
 def test_overdue_stands_out(client, campaign, units, team, comment, in_a_week):
-    followup = _open(campaign, units[0], team, comment, in_a_week)
+    followup = open_followup(campaign, units[0], team, [comment], in_a_week)
     FollowUp.objects.filter(pk=followup.pk).update(deadline="2000-01-01")
     client.force_login(team)
     body = client.get(reverse("followups:list")).content.decode()
