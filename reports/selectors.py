@@ -276,8 +276,8 @@ class SliceMeasures:
         return self.overall.satisfaction_rate()
 
     @property
-    def overall_interval(self) -> tuple[float, float] | None:
-        return self.overall.satisfaction_interval()
+    def overall_interval(self) -> tuple[float | None, float | None]:
+        return interval_bounds(self.overall)
 
 
 def rollup(
@@ -421,8 +421,17 @@ def quota_progress(
     ]
 
 
-def interval_bounds(interval: tuple[float, float] | None) -> tuple[float | None, float | None]:
-    return interval if interval is not None else (None, None)
+def interval_bounds(counts: LevelCounts) -> tuple[float | None, float | None]:
+    """95% Wilson interval of the satisfaction rate as (low, high), (None, None) when N = 0.
+
+    Widened by rounding error only: at 100% (or 0%) surveys.stats gives an upper (lower) bound a
+    hair's breadth inside the rate, e.g. 99.99999999999999 < 100; an interval must contain it.
+    """
+    interval = counts.satisfaction_interval()
+    if interval is None:
+        return (None, None)
+    point = counts.satisfaction_rate()
+    return (min(interval[0], point), max(interval[1], point))
 
 
 def comment_rows(*, campaign: Campaign) -> QuerySet:

@@ -58,7 +58,7 @@ MEASURE_COLUMNS = (
 def measure_values(m: SliceMeasures) -> tuple:
     """The MEASURE_COLUMNS of one slice: pooled counts and rates over the aspects' questions."""
     counts = m.counts
-    low, high = interval_bounds(counts.satisfaction_interval())
+    low, high = interval_bounds(counts)
     return (
         m.responses,
         *counts.levels,
@@ -113,13 +113,13 @@ class SummarySheet(SheetExporter):
                 "Tỷ lệ hài lòng gộp (%) (các câu hỏi của các khía cạnh)",
                 Fmt(counts.satisfaction_rate(), PERCENT),
                 counts.total,
-                *interval_bounds(counts.satisfaction_interval()),
+                *interval_bounds(counts),
             ),
             (
                 "Tỷ lệ hài lòng chung (%) (câu hỏi chung, theo phiếu)",
                 Fmt(total.overall_rate, PERCENT),
                 total.overall.total,
-                *interval_bounds(total.overall_interval),
+                *total.overall_interval,
             ),
             ("Tỷ lệ bình thường (%)", Fmt(counts.neutral_rate(), PERCENT), counts.total),
             ("Tỷ lệ không hài lòng (%)", Fmt(counts.dissatisfaction_rate(), PERCENT), counts.total),
@@ -206,7 +206,7 @@ class QuestionSheet(SheetExporter):
             counts.neutral_rate(),
             counts.dissatisfaction_rate(),
             counts.mean_score(),
-            *interval_bounds(counts.satisfaction_interval()),
+            *interval_bounds(counts),
             index,
         )
 
