@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import ReportRun
 
 
@@ -19,7 +20,11 @@ class ReportRunAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        return obj is None or not obj.is_locked
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or not obj.is_locked)
+
+    def delete_model(self, request, obj):
+        services.report_delete(run=obj)  # also removes the file; refuses a locked run
 
     def get_actions(self, request):
         actions = super().get_actions(request)

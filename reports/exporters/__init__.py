@@ -3,6 +3,7 @@
 from . import rawdata, sheets  # noqa: F401  (registers the sheets)
 from .base import SHEETS, Column, Fmt, SheetExporter, register_sheet, registered_sheets
 from .context import ReportContext
+from .streamed import StreamedSheet
 from .workbook import snapshot, workbook_write
 
 __all__ = [
@@ -11,6 +12,7 @@ __all__ = [
     "Fmt",
     "ReportContext",
     "SheetExporter",
+    "StreamedSheet",
     "register_sheet",
     "registered_sheets",
     "snapshot",
