@@ -145,7 +145,8 @@ def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpRespon
 
 def thanks(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
     """Reached only with the form's own random key, so no one else's response is shown."""
-    response = get_object_or_404(
-        Response.objects.select_related("campaign", "unit"), idempotency_key=key
+    # Only what the page shows; a tracking code exists exactly when a comment was written.
+    shown = get_object_or_404(
+        Response.objects.values("tracking_code", "unit__name"), idempotency_key=key
     )
-    return render(request, "surveys/thanks.html", {"response": response})
+    return render(request, "surveys/thanks.html", shown)
