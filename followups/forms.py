@@ -15,7 +15,23 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class CommentFilterForm(forms.Form):
+class Styled:
+    """Bootstrap classes on every widget (the templates render fields one by one)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+
+class CommentFilterForm(Styled, forms.Form):
     campaign = forms.ModelChoiceField(Campaign.objects.all(), label=_("Campaign"), required=False)
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Unit"), required=False)
     channel = forms.ChoiceField(
@@ -40,7 +56,7 @@ class CommentFilterForm(forms.Form):
             self.fields["unit"].queryset = units
 
 
-class FollowUpFilterForm(forms.Form):
+class FollowUpFilterForm(Styled, forms.Form):
     campaign = forms.ModelChoiceField(Campaign.objects.all(), label=_("Campaign"), required=False)
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Unit"), required=False)
     status = forms.ChoiceField(
@@ -54,7 +70,7 @@ class FollowUpFilterForm(forms.Form):
             self.fields["unit"].queryset = units
 
 
-class TriageForm(forms.Form):
+class TriageForm(Styled, forms.Form):
     OPS = [
         ("praise", _("Mark as praise")),
         ("no_action", _("Mark as no action needed")),
@@ -67,7 +83,9 @@ class TriageForm(forms.Form):
         label=_("Comments"), coerce=int, choices=(), required=True
     )
     title = forms.CharField(label=_("Problem"), max_length=300, required=False)
-    description = forms.CharField(label=_("Description"), widget=forms.Textarea, required=False)
+    description = forms.CharField(
+        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Assign to unit"), required=False)
     deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
     followup = forms.ModelChoiceField(
@@ -90,30 +108,30 @@ class TriageForm(forms.Form):
         return data
 
 
-class AssignForm(forms.Form):
+class AssignForm(Styled, forms.Form):
     unit = forms.ModelChoiceField(Unit.objects.all(), label=_("Assign to unit"))
     deadline = forms.DateField(label=_("Deadline"), widget=DateInput())
 
 
-class ActionForm(forms.Form):
+class ActionForm(Styled, forms.Form):
     action_taken = forms.CharField(
         label=_("Action taken"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class ResolveForm(forms.Form):
+class ResolveForm(Styled, forms.Form):
     resolution = forms.CharField(
         label=_("Resolution (shown to the customer)"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class EscalateForm(forms.Form):
+class EscalateForm(Styled, forms.Form):
     escalation_reason = forms.CharField(
         label=_("Reason for escalation"), widget=forms.Textarea(attrs={"rows": 3})
     )
 
 
-class EvidenceForm(forms.Form):
+class EvidenceForm(Styled, forms.Form):
     file = forms.FileField(
         label=_("Evidence file"),
         widget=forms.ClearableFileInput(

@@ -39,6 +39,8 @@ from .selectors import (
 )
 
 PAGE_SIZE = 50
+# The filter form above has fields of the same names: distinct ids keep each label on its input.
+TRIAGE_IDS = "triage_%s"
 STATUS_RATE = "20/m"
 
 
@@ -76,7 +78,9 @@ def comment_list(request):
         "filters": filters,
         "page": page,
         "can_triage": triage,
-        "triage_form": TriageForm(followups=followup_choices_for_join(request.user))
+        "triage_form": TriageForm(
+            auto_id=TRIAGE_IDS, followups=followup_choices_for_join(request.user)
+        )
         if triage
         else None,
         "query": _query_without_page(request),
@@ -95,7 +99,10 @@ def _triage_post(request):
     ids = [pk for pk in request.POST.getlist("comments") if pk.isdigit()]
     visible_ids = list(comments_filtered(user, {}).filter(pk__in=ids).values_list("pk", flat=True))
     form = TriageForm(
-        request.POST, comment_ids=visible_ids, followups=followup_choices_for_join(user)
+        request.POST,
+        auto_id=TRIAGE_IDS,
+        comment_ids=visible_ids,
+        followups=followup_choices_for_join(user),
     )
     back = request.get_full_path()
     if not form.is_valid():
