@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.text import Truncator
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
@@ -148,6 +149,23 @@ class SurveyForm(forms.Form):
         ]
         errors = list(self.errors.get(name, [])) if self.is_bound else []
         return QuestionRow(question, name, question.label, options, errors)
+
+    def error_links(self) -> list[tuple[str, str, str]]:
+        """(anchor, what, message) for each field in error, for the summary above the form."""
+        labels = {QUESTION_PREFIX + q.code: q.label for q in self.questions}
+        links = []
+        for name, messages in self.errors.items():
+            if name == NON_FIELD or name not in self.fields or self.fields[name].widget.is_hidden:
+                continue
+            # Anchors on the inputs themselves, so following a link moves the keyboard focus.
+            if name in labels:
+                anchor, what = f"id_{name}_0", Truncator(labels[name]).words(8)
+            else:
+                radios = isinstance(self.fields[name].widget, forms.RadioSelect)
+                anchor = f"id_{name}_0" if radios else f"id_{name}"
+                what = str(self.fields[name].label)
+            links.append((anchor, what, " ".join(messages)))
+        return links
 
     def raw_answers(self) -> dict[str, str | None]:
         """Every q_* key posted (unknown codes included, so the service can refuse them)."""

@@ -124,6 +124,9 @@ def test_bad_input_is_refused_beside_its_field_and_stores_nothing(
     assert errors, form.errors
     # Shown on the page, in Vietnamese by default.
     assert str(errors[0]) in reply.content.decode()
+    # The summary above the form links to the field (its first input), to move the focus there.
+    if field and field != "idempotency_key":
+        assert f'href="#id_{field}' in reply.content.decode()
     # What the customer entered is kept.
     assert data["comment"] in reply.content.decode()
     if "q_C2" in data:
@@ -250,4 +253,17 @@ def test_reload_after_the_campaign_closed_shows_the_same_thanks(client, campaign
     campaign.save()
     again = client.post(url, data)
     assert again.status_code == 302 and again.url == first.url
+    assert counts()[0] == 1
+
+
+def test_customers_can_answer_while_the_rate_limit_cache_is_down(client, campaign, url, settings):
+    # DESIGN.md: the submit path needs no cache; a dead Redis lets the answer through.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+        }
+    }
+    reply = client.post(url, answers_post(campaign))
+    assert reply.status_code == 302
     assert counts()[0] == 1
