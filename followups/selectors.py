@@ -40,10 +40,12 @@ def comments_filtered(user, filters: dict) -> QuerySet[Response]:
             response=OuterRef("pk"), question__is_overall=True, score=filters["score"]
         )
         qs = qs.filter(Exists(overall))
-    open_followups = FollowUp.objects.only("pk", "title", "status", "deadline", "unit_id")
+    # Only the follow-ups this user may open: a comment of unit A joined to unit B's follow-up
+    # must not show B's follow-up to A's manager.
+    followups = followups_visible(user).only("pk", "title", "status", "deadline", "unit_id")
     return (
         qs.select_related("campaign", "unit", "respondent_group")
-        .prefetch_related(Prefetch("followups", queryset=open_followups))
+        .prefetch_related(Prefetch("followups", queryset=followups))
         .order_by("-submitted_at", "-pk")
     )
 

@@ -91,6 +91,15 @@ def test_unit_manager_sees_only_own_unit(
     )
 
 
+def test_manager_does_not_see_another_units_followup_of_own_comment(
+    client, campaign, units, team, manager, comment, in_a_week
+):
+    open_followup(campaign, units[1], team, [comment], in_a_week, title="Việc giao Hải Châu")
+    client.force_login(manager)
+    body = client.get(reverse("followups:comments")).content.decode()
+    assert "Chờ quá lâu ở quầy." in body and "Việc giao Hải Châu" not in body
+
+
 def test_manager_records_action_uploads_evidence_and_resolves(
     client, campaign, units, team, manager, other_manager, comment, in_a_week, settings, tmp_path
 ):
