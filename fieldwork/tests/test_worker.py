@@ -20,10 +20,7 @@ from surveys.tests import factories
 
 from .mailbackends import FlakyRecordingBackend, delivered
 
-pytestmark = [
-    pytest.mark.services,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
