@@ -259,3 +259,16 @@ def test_every_page_gets_its_own_key_and_token_and_fresh_data(client, campaign, 
     assert "Câu hỏi đã sửa" in client.get(url).content.decode()
     _closed(campaign)
     assert client.get(url).status_code == 410
+
+
+def test_campaign_admin_shows_refused_submissions(client, campaign, unit):
+    url = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    client.post(url, answers_post(campaign, website="robot"))
+    client.post(url, answers_post(campaign, q_C1="9"))
+    client.post(url, answers_post(campaign, q_C1="9"))
+    client.force_login(factories.survey_team())
+    page = client.get(reverse("admin:surveys_campaign_change", args=[campaign.pk]))
+    text = page.content.decode()
+    assert "Phiếu bị từ chối: 3" in text
+    assert "Câu trả lời không hợp lệ</td><td>2" in text
+    assert "Ô ẩn bị điền (máy tự động)</td><td>1" in text
