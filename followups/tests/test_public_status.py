@@ -63,3 +63,16 @@ def test_lookup_form_redirects(client, db):
     response = client.get(reverse("followups:status_lookup"), {"code": " abcd efgh jk "})
     assert response.status_code == 302 and response["Location"].endswith("/tra-cuu/ABCDEFGHJK/")
     assert client.get(reverse("followups:status_lookup")).status_code == 200
+
+
+def test_cache_down_fails_open(client, comment, monkeypatch):
+    """The look-up still answers when the rate-limit cache (Redis) is unreachable: no 500."""
+    import redis
+
+    from followups import views
+
+    def unreachable(*args, **kwargs):
+        raise redis.ConnectionError("Redis is down")
+
+    monkeypatch.setattr(views, "get_usage", unreachable)
+    assert _status(client, comment.tracking_code).status_code == 200
