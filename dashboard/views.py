@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from followups.access import can_triage
+from followups.access import can_triage, managed_unit
 from followups.selectors import overdue_count
 
 from .access import dashboard_unit_ids
@@ -46,7 +46,7 @@ def index(request):
         "dash": dash,
         "campaigns": campaigns_for_picker(),
         "charts": chart_data(dash),
-        "own_unit_only": unit_ids is not None,
+        "own_unit": managed_unit(request.user) if unit_ids is not None else None,
         "overdue": overdue_count(request.user),
         "behind": [q for q in dash.quotas if q.behind],
         "can_triage": can_triage(request.user),

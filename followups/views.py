@@ -68,16 +68,16 @@ def _flash_errors(request, exc: ValidationError) -> None:
 @login_required
 def comment_list(request):
     _require_viewer(request.user)
-    units = _visible_units(request.user)
-    filters = CommentFilterForm(request.GET or None, units=units)
-    cleaned = filters.cleaned_data if filters.is_valid() else {}
-    comments = comments_filtered(request.user, cleaned)
-    page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
     triage = can_triage(request.user)
     if request.method == "POST":
         if not triage:
             raise PermissionDenied
         return _triage_post(request)
+    units = _visible_units(request.user)
+    filters = CommentFilterForm(request.GET or None, units=units)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    comments = comments_filtered(request.user, cleaned)
+    page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "filters": filters,
         "page": page,
