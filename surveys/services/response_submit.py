@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -91,28 +90,6 @@ def _remember_frozen(campaign: Campaign, questions: list[Question]) -> None:
     _frozen_questions[_frozen_key(campaign)] = questions
 
 
-def _replay_and_membership(
-    campaign: Campaign, unit: Unit | None, key: uuid.UUID
-) -> tuple[Response | None, bool | None]:
-    """The response already stored under `key` (a replay), and whether `unit` belongs to the
-    campaign (None when no unit is given): one query on the usual path, where both are asked."""
-    if unit is None:
-        return Response.objects.filter(idempotency_key=key).first(), None
-    linked, replay_id = (
-        Campaign.objects.filter(pk=campaign.pk)
-        .annotate(
-            linked=Exists(
-                Campaign.units.through.objects.filter(campaign_id=OuterRef("pk"), unit_id=unit.pk)
-            ),
-            replay_id=Subquery(Response.objects.filter(idempotency_key=key).values("pk")[:1]),
-        )
-        .values_list("linked", "replay_id")
-        .get()
-    )
-    existing = Response.objects.get(pk=replay_id) if replay_id is not None else None
-    return existing, linked
-
-
 def answers_check(
     questions: list[Question], answers: Mapping[str, object]
 ) -> tuple[dict[int, int | None], dict[str, list[str]]]:
@@ -184,16 +161,13 @@ def response_submit(
     today = timezone.localdate(now)
     errors = _Errors()
 
-    unit_linked: bool | None = None
     if idempotency_key:
         try:
             idempotency_key = uuid.UUID(str(idempotency_key))
         except ValueError:
             errors.add(NON_FIELD, _("The form is damaged; please reload the page."))
             errors.raise_if_any()
-        existing, unit_linked = _replay_and_membership(
-            campaign, None if invitation else unit, idempotency_key
-        )
+        existing = Response.objects.filter(idempotency_key=idempotency_key).first()
         if existing is not None:
             return SubmissionResult(existing, created=False)
 
@@ -227,9 +201,7 @@ def response_submit(
 
     if unit is None:
         errors.add("unit", _("Please choose the unit that served you."))
-    elif unit_linked is None:
-        unit_linked = campaign.units.filter(pk=unit.pk).exists()
-    if unit is not None and (not unit_linked or not unit.is_valid_on(answered_on)):
+    elif not campaign.units.filter(pk=unit.pk).exists() or not unit.is_valid_on(answered_on):
         errors.add("unit", _("This unit is not part of the survey."))
     if respondent_group is None or not respondent_group.is_active:
         errors.add("respondent_group", _("Please choose who you are."))
