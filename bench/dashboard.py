@@ -219,12 +219,90 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+PLANTED = "[bench] planted"
+
+
+def plant_stuffing(campaign) -> dict[str, set[int]]:
+    """Add a few stuffed slices to the million (once): a QR burst, a run of identical forms,
+    a day of all-5 forms, paper forms keyed by the rated unit's own manager."""
+    from django.contrib.auth.models import User
+
+    from dashboard.models import SignalKind
+    from surveys.models import Answer, Channel, RespondentGroup, Response
+
+    units = list(campaign.units.order_by("sort_order", "code"))
+    manager = User.objects.get(username="bench.manager")
+    own_unit = manager.staff_profile.unit
+    group = RespondentGroup.objects.order_by("pk").first()
+    questions = list(campaign.questionnaire.questions.values_list("pk", flat=True))
+    day = campaign.opens_on + datetime.timedelta(days=3)
+    noon = datetime.datetime.combine(day, datetime.time(5), datetime.UTC)
+    plan = {
+        SignalKind.QR_BURST: [
+            (units[0], Channel.QR, noon + datetime.timedelta(seconds=6 * i), 3 + i % 3)
+            for i in range(80)
+        ],
+        SignalKind.SAME_VECTOR: [
+            (units[3], Channel.WEB, noon + datetime.timedelta(milliseconds=50 * i), 4)
+            for i in range(8)
+        ],
+        SignalKind.ALL_FIVE: [
+            (units[4], Channel.WEB, noon + datetime.timedelta(seconds=20 * i), 5)
+            for i in range(1500)
+        ],
+        SignalKind.OWN_STAFF: [
+            (own_unit, Channel.PAPER, noon + datetime.timedelta(minutes=i), 3 + i % 3)
+            for i in range(10)
+        ],
+    }
+    existing = Response.objects.filter(campaign=campaign, comment=PLANTED)
+    if not existing.exists():
+        for kind, rows in plan.items():
+            responses = Response.objects.bulk_create(
+                Response(
+                    campaign=campaign,
+                    unit=unit,
+                    respondent_group=group,
+                    channel=channel,
+                    submitted_at=when,
+                    answered_on=when.date(),
+                    comment=PLANTED,
+                    comment_triage="new",
+                    keyed_by=manager if kind == SignalKind.OWN_STAFF else None,
+                )
+                for unit, channel, when, _score in rows
+            )
+            Answer.objects.bulk_create(
+                Answer(
+                    response=r,
+                    question_id=qid,
+                    score=score
+                    if qid != questions[0] or kind != SignalKind.QR_BURST
+                    else 1 + i % 5,
+                )
+                for i, (r, (_u, _c, _w, score)) in enumerate(zip(responses, rows, strict=True))
+                for qid in questions
+            )
+    planted: dict[str, set[int]] = {}
+    for kind, rows in plan.items():
+        units_of = {unit.pk for unit, *_ in rows}
+        channel = rows[0][1]
+        planted[kind] = set(
+            existing.filter(unit_id__in=units_of, channel=channel)
+            .filter(keyed_by__isnull=kind != SignalKind.OWN_STAFF)
+            .filter(submitted_at__gte=rows[0][2], submitted_at__lte=rows[-1][2])
+            .values_list("pk", flat=True)
+        )
+    return planted
+
+
 def measure(runs: int) -> bool:
     from django.contrib.auth.models import User
     from django.test import Client
     from django.test.utils import setup_test_environment
 
-    from dashboard.signals import signals_compute
+    from dashboard.models import StuffingSignal
+    from dashboard.signals import signals_refresh
     from reports.selectors import answer_cube
     from surveys.models import Campaign, Response
 
@@ -253,11 +331,26 @@ def measure(runs: int) -> bool:
         f"for scale: the report's raw-answer cube (GROUP BY over the answers) "
         f"{time.perf_counter() - started:.2f} s, {len(rows)} cells"
     )
+    planted = plant_stuffing(campaign)
     started = time.perf_counter()
-    signals = signals_compute(campaign=campaign)
+    signals_refresh(campaign=campaign)
+    seconds = time.perf_counter() - started
+    stored = StuffingSignal.objects.filter(campaign=campaign)
+    flagged = {
+        kind: set(
+            StuffingSignal.responses.through.objects.filter(
+                stuffingsignal__in=stored.filter(kind=kind)
+            ).values_list("response_id", flat=True)
+        )
+        for kind in planted
+    }
+    found = ", ".join(
+        f"{kind} {len(ids & flagged[kind])}/{len(ids)}" for kind, ids in planted.items()
+    )
     print(
-        f"for scale: stuffing signals (background job) {time.perf_counter() - started:.1f} s, "
-        f"{len(signals)} signals"
+        f"stuffing signals (background job, not on the page): {seconds:.1f} s over "
+        f"{Response.objects.filter(campaign=campaign).count():,} responses, "
+        f"{stored.count()} signals; planted responses flagged: {found}"
     )
     return ok
 
