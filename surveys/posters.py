@@ -10,11 +10,14 @@ from django.urls import reverse
 
 from .models import Campaign, Unit
 
+# The marker the printed QR code adds to a unit's survey URL: answers count as channel `qr`.
+QR_MARKER = ("k", "qr")
+
 
 def unit_survey_url(campaign: Campaign, unit: Unit) -> str:
     """Absolute survey URL of a unit with the QR marker, so answers are counted as channel qr."""
     path = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
-    return f"{settings.SITE_URL}{path}?k=qr"
+    return f"{settings.SITE_URL}{path}?{QR_MARKER[0]}={QR_MARKER[1]}"
 
 
 @lru_cache(maxsize=512)

@@ -20,6 +20,7 @@ from surveys.models import (
     Response,
     Unit,
 )
+from surveys.posters import QR_MARKER
 from surveys.ratelimiting import submit_rate_exceeded
 from surveys.services import (
     COMMENT_MAX_LENGTH,
@@ -31,9 +32,6 @@ from surveys.services.response_submit import campaign_questions
 
 from . import lookups
 from .unavailable import Unavailable, unavailable_page
-
-# The marker the printed QR code adds to a unit's survey URL (?k=qr).
-QR_MARKER = ("k", "qr")
 
 
 def request_channel(request: HttpRequest) -> str:
