@@ -143,7 +143,7 @@ class ImportKind(models.TextChoices):
 
 
 class ImportLog(models.Model):
-    """A file imported successfully. Its checksum refuses the same file a second time."""
+    """A file imported successfully. Its checksums refuse the same forms a second time."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=ImportKind.choices)
     campaign = models.ForeignKey(
@@ -151,6 +151,8 @@ class ImportLog(models.Model):
     )
     filename = models.CharField(_("file name"), max_length=255)
     checksum = models.CharField(_("SHA-256"), max_length=64)
+    # The same forms saved again by Excel make a different file: the rows' digest catches them.
+    content_checksum = models.CharField(_("SHA-256 of the rows"), max_length=64, blank=True)
     rows = models.PositiveIntegerField(_("rows"))
     created = models.PositiveIntegerField(_("created"))
     imported_by = models.ForeignKey(
@@ -173,6 +175,11 @@ class ImportLog(models.Model):
                 fields=["kind", "checksum"],
                 condition=Q(kind="responses"),
                 name="import_checksum_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "content_checksum"],
+                condition=Q(kind="responses") & ~Q(content_checksum=""),
+                name="import_content_checksum_unique",
             ),
         ]
 

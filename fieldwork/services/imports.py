@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -69,8 +71,12 @@ class _Row:
     kwargs: dict
 
 
-def _already_imported(kind: str, checksum: str) -> RowError | None:
-    earlier = ImportLog.objects.filter(kind=kind, checksum=checksum).first()
+def _already_imported(kind: str, *checksums: str) -> RowError | None:
+    earlier = (
+        ImportLog.objects.filter(kind=kind)
+        .filter(Q(checksum__in=checksums) | Q(content_checksum__in=checksums))
+        .first()
+    )
     if earlier is None:
         return None
     return RowError(
@@ -82,6 +88,22 @@ def _already_imported(kind: str, checksum: str) -> RowError | None:
             "name": earlier.filename,
         },
     )
+
+
+def rows_checksum(rows: list[_Row]) -> str:
+    """A digest of the forms themselves, whatever the file that carries them."""
+    canonical = [
+        [
+            row.kwargs["unit"].code,
+            row.kwargs["respondent_group"].code,
+            row.kwargs["answered_on"].isoformat(),
+            sorted(row.kwargs["answers"].items()),
+            row.kwargs["comment"].strip(),
+            row.kwargs["batch"],
+        ]
+        for row in rows
+    ]
+    return hashlib.sha256(json.dumps(canonical, ensure_ascii=False).encode()).hexdigest()
 
 
 def _rows_check(campaign: Campaign, data: bytes, questions: list) -> list[_Row]:
@@ -191,6 +213,10 @@ def responses_import(
         raise SheetRefused([earlier])
     questions = campaign_questions(campaign)
     rows = _rows_check(campaign, data, questions)
+    content_checksum = rows_checksum(rows)
+    earlier = _already_imported(ImportKind.RESPONSES, content_checksum)
+    if earlier:
+        raise SheetRefused([earlier])
     try:
         with transaction.atomic():
             # First, so that the same file uploaded twice at once meets the unique checksum.
@@ -199,6 +225,7 @@ def responses_import(
                 campaign=campaign,
                 filename=filename[:255],
                 checksum=checksum,
+                content_checksum=content_checksum,
                 rows=len(rows),
                 created=len(rows),
                 imported_by=user,
@@ -225,7 +252,7 @@ def responses_import(
     except _Rollback as exc:
         raise SheetRefused(exc.errors) from None
     except IntegrityError:
-        earlier = _already_imported(ImportKind.RESPONSES, checksum)
+        earlier = _already_imported(ImportKind.RESPONSES, checksum, content_checksum)
         if earlier is None:
             raise
         raise SheetRefused([earlier]) from None

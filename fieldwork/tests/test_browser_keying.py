@@ -86,22 +86,26 @@ class Operator:
 
         ActionChains(self.driver).send_keys(*keys).perform()
 
+    def _js(self, script: str):
+        # One script, read in one go: the page reloads after every Enter, and an element
+        # looked up just before the reload would be gone by the time it is read.
+        return self.driver.execute_script(script)
+
     def wait_count(self, n: int) -> None:
-        from selenium.common.exceptions import (
-            NoSuchElementException,
-            StaleElementReferenceException,
-        )
-        from selenium.webdriver.common.by import By
         from selenium.webdriver.support.ui import WebDriverWait
 
-        # The page reloads after Enter: an element may vanish between finding and reading it.
-        ignored = (NoSuchElementException, StaleElementReferenceException)
-        WebDriverWait(self.driver, 10, ignored_exceptions=ignored).until(
-            lambda d: d.find_element(By.ID, "keyed-count").text == str(n)
+        WebDriverWait(self.driver, 10).until(
+            lambda d: (
+                self._js(
+                    "var e = document.getElementById('keyed-count');"
+                    "return document.readyState === 'complete' && e ? e.textContent : null"
+                )
+                == str(n)
+            )
         )
 
     def active_id(self) -> str:
-        return self.driver.switch_to.active_element.get_attribute("id")
+        return self._js("return document.activeElement ? document.activeElement.id : ''")
 
     def wait_focus(self, element_id: str) -> None:
         """The page's script puts the cursor in place once the page has loaded."""

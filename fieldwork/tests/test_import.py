@@ -114,8 +114,9 @@ def test_upload_page_reports_rows_and_refuses_the_same_file(team_client, campaig
     body = page.content.decode()
     assert "Không nhập" in body and "C5" in body
     assert not Response.objects.exists()
+    data = sheet()  # once: openpyxl stamps the time into every file it saves
     for expected_status in (302, 400):
-        good = io.BytesIO(sheet())
+        good = io.BytesIO(data)
         good.name = "dung.xlsx"
         response = team_client.post(url, {"campaign": campaign.pk, "file": good})
         assert response.status_code == expected_status
@@ -159,3 +160,22 @@ def test_a_row_refused_while_writing_rolls_back_the_rows_before_it(campaign):
     assert [(e.row, e.column) for e in exc.value.errors] == [(4, "Mã đơn vị")]
     assert not Response.objects.exists() and not ImportLog.objects.exists()
     assert connection.features.uses_savepoints  # the import gave savepoints back
+
+
+def test_the_same_forms_in_another_file_are_refused_too(campaign):
+    from fieldwork.services.imports import responses_import
+    from fieldwork.sheets import SheetRefused
+
+    data = sheet()
+    responses_import(campaign=campaign, data=data, filename="a.xlsx")
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    workbook.active.title = "Lưu lại"  # opened and saved again: other bytes, same forms
+    resaved = io.BytesIO()
+    workbook.save(resaved)
+    assert resaved.getvalue() != data
+    with pytest.raises(SheetRefused) as exc:
+        responses_import(campaign=campaign, data=resaved.getvalue(), filename="b.xlsx")
+    assert "a.xlsx" in str(exc.value) and "đã được nhập" in str(exc.value)
+    assert Response.objects.count() == 3
