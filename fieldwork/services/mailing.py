@@ -50,7 +50,8 @@ def _is_temporary(exc: BaseException) -> bool:
 
 
 def survey_url(invitation: Invitation) -> str:
-    return f"{settings.SITE_URL}/i/{invitation.token}/"
+    """SITE_URL/i/<token>/, the survey behind an invitation (DESIGN.md's public contract)."""
+    return settings.SITE_URL + reverse("surveys:invitation_survey", args=[invitation.token])
 
 
 def opt_out_url(invitation: Invitation) -> str:

@@ -29,7 +29,7 @@ def recipients() -> list[str]:
 
 
 @override_settings(SITE_URL="https://khaosat.example.vn")
-def test_each_invitation_gets_one_vietnamese_email_with_links(campaign, invitations):
+def test_each_invitation_gets_one_vietnamese_email_with_links(client, campaign, invitations):
     tasks.invitations_send.delay(campaign.pk)
     tasks.invitations_send.delay(campaign.pk)  # the task twice: nothing sent twice
     assert sorted(recipients()) == sorted(i.email for i in invitations)
@@ -44,6 +44,8 @@ def test_each_invitation_gets_one_vietnamese_email_with_links(campaign, invitati
     assert message.extra_headers["List-Unsubscribe"] == f"<{opt_out}>"
     assert invitation.send_status == SendStatus.SENT and invitation.sent_at is not None
     assert invitation.send_attempts == 1
+    assert client.get(f"/i/{invitation.token}/").status_code == 200  # the link opens the survey
+    assert client.get(opt_out.removeprefix("https://khaosat.example.vn")).status_code == 200
 
 
 class WorkerDied(BaseException):

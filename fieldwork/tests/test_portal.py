@@ -60,6 +60,12 @@ def test_signed_request_gets_a_single_use_survey_url(client, campaign):
     assert invitation.reference_hash == expected.hexdigest() == reference_hash("DVC-2026-000123")
     assert "DVC-2026-000123" not in json.dumps(list(Invitation.objects.values()), default=str)
     assert invitation.expires_at is not None
+    # The link opens the survey, which takes one answer through it.
+    path = data["url"].removeprefix("https://khaosat.example.vn")
+    assert client.get(path).status_code == 200
+    factories.make_response(campaign, invitation.unit, invitation=invitation, channel="portal")
+    again = post(client, timestamp=int(time.time()) + 1)
+    assert again.status_code == 409 and again.json()["error"] == "already_answered"
 
 
 def test_replayed_request_is_refused(client, campaign):
