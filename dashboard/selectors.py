@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 from django.utils import timezone
 
+from followups.selectors import default_campaign_id
 from reports.selectors import (
     AspectInfo,
     Layout,
@@ -37,8 +38,9 @@ def campaigns_for_picker():
 
 
 def default_campaign() -> Campaign | None:
-    picker = campaigns_for_picker()
-    return picker.filter(status=CampaignStatus.OPEN).first() or picker.first()
+    """The same round the comment list opens on."""
+    pk = default_campaign_id()
+    return Campaign.objects.filter(pk=pk).first() if pk else None
 
 
 @dataclass

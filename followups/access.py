@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from surveys.models import FollowUp, Response
+from surveys.models import CommentTriage, FollowUp, Response
 from surveys.roles import sees_all_units, user_unit
 
 MANAGE_OWN = "surveys.manage_own_unit_followups"
@@ -40,7 +40,9 @@ def followups_visible(user) -> QuerySet[FollowUp]:
 
 
 def comments_visible(user) -> QuerySet[Response]:
-    qs = Response.objects.exclude(comment="")
+    # comment_triage is set exactly when there is a comment; filtering on it (rather than on the
+    # text) lets PostgreSQL use the (campaign, comment_triage) index.
+    qs = Response.objects.filter(comment_triage__in=CommentTriage.values)
     if sees_all_units(user):
         return qs
     unit = managed_unit(user)

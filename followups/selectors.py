@@ -11,6 +11,8 @@ from django.utils import timezone
 from surveys.models import (
     OPEN_FOLLOWUP_STATUSES,
     Answer,
+    Campaign,
+    CampaignStatus,
     CommentTriage,
     FollowUp,
     FollowUpStatus,
@@ -21,6 +23,14 @@ from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LE
 from .access import comments_visible, followups_visible
 
 CODE_RE = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$")
+
+
+def default_campaign_id() -> int | None:
+    """The open round closing last, else the latest round: what the comment list shows first."""
+    rounds = Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+    campaign = rounds.filter(status=CampaignStatus.OPEN).order_by("-closes_on").first()
+    campaign = campaign or rounds.order_by("-year", "-round").first()
+    return campaign.pk if campaign else None
 
 
 def comments_filtered(user, filters: dict) -> QuerySet[Response]:

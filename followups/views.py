@@ -33,6 +33,7 @@ from .forms import (
 )
 from .selectors import (
     comments_filtered,
+    default_campaign_id,
     followup_choices_for_join,
     followups_filtered,
     followups_visible,
@@ -74,7 +75,12 @@ def comment_list(request):
             raise PermissionDenied
         return _triage_post(request)
     units = _visible_units(request.user)
-    filters = CommentFilterForm(request.GET or None, units=units)
+    query = request.GET
+    if "campaign" not in query:
+        # The current round by default: one campaign's comments, read through its index.
+        query = query.copy()
+        query["campaign"] = str(default_campaign_id() or "")
+    filters = CommentFilterForm(query, units=units)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     comments = comments_filtered(request.user, cleaned)
     page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
