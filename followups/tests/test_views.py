@@ -4,7 +4,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from followups.tests.helpers import open_followup
-from surveys.models import CommentTriage, FollowUp, FollowUpStatus
+from surveys.models import CampaignStatus, CommentTriage, FollowUp, FollowUpStatus, Response
 from surveys.tests import factories
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -164,3 +164,22 @@ def test_overdue_stands_out(client, campaign, units, team, comment, in_a_week):
     body = client.get(reverse("followups:list")).content.decode()
     assert "table-danger" in body and "Quá hạn" in body
     assert "quá hạn" in body  # the banner counting them
+
+
+def test_comment_list_opens_on_the_current_round(client, campaign, units, team, comment):
+    old = factories.make_campaign(units, slug="dot-cu", status=CampaignStatus.CLOSED)
+    factories.make_response(campaign, units[0], comment="Đợt hiện tại")
+    Response.objects.create(
+        campaign=old,
+        unit=units[0],
+        respondent_group=factories.group(),
+        channel="web",
+        answered_on=old.opens_on,
+        comment="Đợt cũ",
+        comment_triage="new",
+    )
+    client.force_login(team)
+    body = client.get(reverse("followups:comments")).content.decode()
+    assert "Đợt hiện tại" in body and "Đợt cũ" not in body
+    body = client.get(reverse("followups:comments"), {"campaign": ""}).content.decode()
+    assert "Đợt hiện tại" in body and "Đợt cũ" in body
