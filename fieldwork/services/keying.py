@@ -165,6 +165,22 @@ def paper_form_key(
     return KeyedResult(form, settled)
 
 
+def keyed_form_undo_last(*, batch: KeyingBatch, user: AbstractBaseUser) -> int:
+    """Double entry: take back this operator's last form (a skipped or mistyped one) while it
+    does not count yet. Single-entry forms are responses at once and stay, like all responses."""
+    if not batch.double_entry:
+        _fail(_("With single entry a saved form is already a response and cannot be taken back."))
+    with transaction.atomic():
+        KeyingBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        last = batch.forms.filter(keyed_by=user).order_by("-seq").first()
+        if last is None:
+            _fail(_("You have not keyed any form in this batch."))
+        if batch.settlements.filter(seq=last.seq).exists():
+            _fail(_("Form %(seq)s already counts and cannot be taken back.") % {"seq": last.seq})
+        last.delete()
+    return last.seq
+
+
 def _settle_if_agreed(batch: KeyingBatch, form: KeyedForm) -> bool:
     if not batch.double_entry:
         _response_create(batch, form.seq, form, keyed_by=form.keyed_by)

@@ -174,3 +174,29 @@ def test_survey_team_can_audit_batches_in_the_admin(team_client, team, campaign)
     page = team_client.get(reverse("admin:fieldwork_keyingbatch_changelist"))
     assert page.status_code == 200 and "LO-01" in page.content.decode()
     assert team_client.get(reverse("admin:fieldwork_keyedform_changelist")).status_code == 200
+
+
+def test_operator_takes_back_a_mistyped_form_before_it_counts(client, double_campaign):
+    first, second = factories.survey_team("op1"), factories.survey_team("op2")
+    batch = open_batch(double_campaign, first)
+    key(batch, first)
+    key(batch, first, digits="1111111111", overall=1)  # skipped a form by mistake
+    key(batch, second)  # form 1 agrees and counts
+    client.force_login(first)
+    url = reverse("fieldwork:undo_last", args=[batch.pk])
+    assert client.post(url).status_code == 302
+    assert list(batch.forms.filter(pass_no=1).values_list("seq", flat=True)) == [1]
+    client.post(url)  # form 1 counts already: refused, kept
+    assert batch.forms.filter(pass_no=1).count() == 1 and Response.objects.count() == 1
+    key(batch, first, digits="3333333333", overall=3)  # keyed again as form 2
+    assert batch.forms.get(pass_no=1, seq=2).answers["C1"] == 3
+
+
+def test_single_entry_forms_cannot_be_taken_back(team, campaign):
+    from fieldwork.services.keying import keyed_form_undo_last
+
+    batch = open_batch(campaign, team)
+    key(batch, team)
+    with pytest.raises(KeyingError):
+        keyed_form_undo_last(batch=batch, user=team)
+    assert Response.objects.count() == 1

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import BatchForm
 from ..models import KeyingBatch
@@ -19,6 +19,7 @@ from ..services.keying import (
     batch_pairs_unsettled,
     batch_pass_for,
     form_settle,
+    keyed_form_undo_last,
     paper_form_key,
 )
 from ..services.paper import campaign_questions, date_parse
@@ -122,3 +123,16 @@ def settle(request, pk: int):
         "may_settle": request.user.pk not in (batch.first_operator_id, batch.second_operator_id),
     }
     return render(request, "fieldwork/settle.html", context, status=400 if errors else 200)
+
+
+@permission_required(PERMISSION)
+@require_POST
+def undo_last(request, pk: int):
+    batch = get_object_or_404(KeyingBatch, pk=pk)
+    try:
+        seq = keyed_form_undo_last(batch=batch, user=request.user)
+    except KeyingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("Form %(seq)s was taken back; key it again.") % {"seq": seq})
+    return redirect("fieldwork:keying", pk=batch.pk)
