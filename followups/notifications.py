@@ -53,13 +53,23 @@ def _claim(followup: FollowUp, kind: str, user) -> Notification | None:
         with transaction.atomic():
             return Notification.objects.create(**key)
     except IntegrityError:
-        # Already claimed: send again only if the earlier attempt failed.
-        return Notification.objects.filter(**key, sent_at__isnull=True).first()
+        pass
+    # Already claimed. Send again only after a failure (an error recorded), and only if this
+    # run wins the conditional update that clears it: a row being sent has no error yet.
+    failed = Notification.objects.filter(**key, sent_at__isnull=True).exclude(error="").first()
+    if failed is None:
+        return None
+    won = Notification.objects.filter(pk=failed.pk, sent_at__isnull=True, error=failed.error)
+    return failed if won.update(error="") == 1 else None
 
 
-def followup_notify(*, followup: FollowUp, kind: str) -> int:
-    """Send `kind` about `followup` to each manager of its unit; return how many were sent."""
-    sent = 0
+class NotificationFailed(Exception):
+    """Some e-mails could not be sent; their rows carry the error and a retry resends them."""
+
+
+def followup_notify(*, followup: FollowUp, kind: str) -> tuple[int, int]:
+    """Send `kind` about `followup` to each manager of its unit: (sent, failed)."""
+    sent = failed = 0
     link = settings.SITE_URL + reverse("followups:detail", args=[followup.pk])
     for user in unit_managers(followup.unit_id):
         note = _claim(followup, kind, user)
@@ -73,11 +83,12 @@ def followup_notify(*, followup: FollowUp, kind: str) -> int:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
         except Exception as exc:  # noqa: BLE001 - recorded on the row, retried next time
             log.warning("follow-up mail to %s failed: %s", user.pk, exc)
-            Notification.objects.filter(pk=note.pk).update(error=str(exc)[:1000])
+            Notification.objects.filter(pk=note.pk).update(error=str(exc)[:1000] or "error")
+            failed += 1
             continue
         Notification.objects.filter(pk=note.pk).update(sent_at=timezone.now(), error="")
         sent += 1
-    return sent
+    return sent, failed
 
 
 def followups_due_soon(today: datetime.date | None = None):
@@ -90,7 +101,8 @@ def followups_due_soon(today: datetime.date | None = None):
 
 
 def followup_remind_deadlines(*, today: datetime.date | None = None) -> int:
+    """Remind every follow-up due soon; failed e-mails are sent again on the next day's run."""
     return sum(
-        followup_notify(followup=f, kind=NotificationKind.DEADLINE)
+        followup_notify(followup=f, kind=NotificationKind.DEADLINE)[0]
         for f in followups_due_soon(today)
     )

@@ -5,15 +5,19 @@ from celery import shared_task
 from surveys.models import FollowUp
 
 from .models import NotificationKind
-from .notifications import followup_notify, followup_remind_deadlines
+from .notifications import NotificationFailed, followup_notify, followup_remind_deadlines
 
 
-@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+@shared_task(autoretry_for=(NotificationFailed,), retry_backoff=60, max_retries=5)
 def followup_notify_assigned(followup_id: int) -> int:
+    """E-mail the unit's managers; a retry resends only the e-mails that failed."""
     followup = FollowUp.objects.select_related("unit", "campaign").filter(pk=followup_id).first()
     if followup is None:
         return 0
-    return followup_notify(followup=followup, kind=NotificationKind.ASSIGNED)
+    sent, failed = followup_notify(followup=followup, kind=NotificationKind.ASSIGNED)
+    if failed:
+        raise NotificationFailed(f"{failed} e-mail(s) about follow-up {followup_id} failed")
+    return sent
 
 
 @shared_task

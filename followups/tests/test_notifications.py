@@ -3,9 +3,11 @@ from __future__ import annotations
 import datetime
 
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.utils import timezone
 
 from followups.models import Notification
+from followups.notifications import followup_notify
 from followups.tasks import followup_deadline_reminders
 from followups.tests.helpers import open_followup
 from surveys.tests import factories
@@ -52,3 +54,26 @@ def test_beat_schedule_exists(db):
 
     task = PeriodicTask.objects.get(task="followups.tasks.followup_deadline_reminders")
     assert task.enabled and task.crontab is not None
+
+
+class BrokenSMTP(locmem.EmailBackend):
+    def send_messages(self, messages):
+        raise OSError("SMTP server unreachable")
+
+
+def test_a_failed_mail_is_recorded_and_sent_again_once(campaign, units, team, comment, settings):
+    user = factories.unit_manager(units[0], "m1")
+    user.email = "m1@kbnn.invalid"
+    user.save()
+    followup = open_followup(campaign, units[0], team, [comment], timezone.localdate())
+    settings.EMAIL_BACKEND = f"{__name__}.BrokenSMTP"
+    assert followup_notify(followup=followup, kind="assigned") == (0, 1)
+    note = Notification.objects.get()
+    assert note.sent_at is None and "unreachable" in note.error
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert followup_notify(followup=followup, kind="assigned") == (1, 0)
+    assert followup_notify(followup=followup, kind="assigned") == (0, 0)
+    assert len(mail.outbox) == 1
+    note.refresh_from_db()
+    assert note.sent_at is not None and note.error == ""
