@@ -44,6 +44,18 @@ def _answers_of(table: str, sign: int) -> str:
                FROM {table} a JOIN surveys_response r ON r.id = a.response_id"""
 
 
+def _answers_already_there(table: str, sign: int) -> str:
+    """Answers of the inserted/deleted responses that are in the table at that moment.
+
+    Django writes a response before its answers and deletes the answers first, so this is
+    usually empty; it keeps the counts right when SQL does it the other way round (foreign keys
+    are checked at commit), the answer trigger then finding no response to join.
+    """
+    return f"""SELECT o.campaign_id, o.unit_id, o.respondent_group_id, o.channel, a.question_id,
+                      a.score, {sign} AS sign
+               FROM {table} o JOIN surveys_answer a ON a.response_id = o.id"""
+
+
 def _responses_of(table: str, sign: int) -> str:
     return f"SELECT {RESPONSE_KEY}, {sign} AS sign FROM {table}"
 
@@ -91,12 +103,14 @@ FUNCTIONS = {
     "dashboard_response_ins": (
         "surveys_response",
         "INSERT",
-        _response_upsert(_responses_of("new_rows", 1)),
+        _response_upsert(_responses_of("new_rows", 1))
+        + _answer_upsert(_answers_already_there("new_rows", 1)),
     ),
     "dashboard_response_del": (
         "surveys_response",
         "DELETE",
-        _response_upsert(_responses_of("old_rows", -1)),
+        _response_upsert(_responses_of("old_rows", -1))
+        + _answer_upsert(_answers_already_there("old_rows", -1)),
     ),
     "dashboard_response_upd": (
         "surveys_response",

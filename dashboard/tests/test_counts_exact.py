@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection, transaction
 from django.utils import timezone
 from openpyxl import Workbook
 
@@ -109,6 +110,30 @@ def test_counts_stay_exact_through_submits_imports_corrections_and_deletions(pos
     Answer.objects.filter(response__campaign=campaign, question__code="C7").delete()
     assert_exact(campaign)
     assert_exact(other)
+
+    # Raw SQL in the "wrong" order (foreign keys are checked at commit): a response deleted
+    # before its answers, another inserted after its answers.
+    victim = Response.objects.filter(campaign=campaign).order_by("pk").first()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM surveys_response WHERE id = %s", [victim.pk])
+        cursor.execute("DELETE FROM surveys_answer WHERE response_id = %s", [victim.pk])
+    donor = Response.objects.filter(campaign=campaign).order_by("-pk").first()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT max(id) + 1000 FROM surveys_response")
+        (new_id,) = cursor.fetchone()
+        cursor.execute(
+            "INSERT INTO surveys_answer (response_id, question_id, score)"
+            " SELECT %s, question_id, score FROM surveys_answer WHERE response_id = %s",
+            [new_id, donor.pk],
+        )
+        cursor.execute(
+            "INSERT INTO surveys_response (id, campaign_id, unit_id, respondent_group_id, channel,"
+            " submitted_at, answered_on, comment, comment_triage, batch)"
+            " SELECT %s, campaign_id, unit_id, respondent_group_id, channel, submitted_at,"
+            " answered_on, '', '', '' FROM surveys_response WHERE id = %s",
+            [new_id, donor.pk],
+        )
+    assert_exact(campaign)
 
     # A full rebuild from the raw rows finds the same numbers the triggers kept.
     before = cube_cells(dashboard_cube.cube(campaign=campaign))
