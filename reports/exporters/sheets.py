@@ -167,14 +167,24 @@ def _bar_chart(ws, title: str, header_row: int, n: int) -> BarChart:
     return chart
 
 
+class SliceSheet(SheetExporter):
+    """One row per slice: two label columns, then MEASURE_COLUMNS."""
+
+    def slices(self, ctx) -> Iterable[tuple[str, str, SliceMeasures]]:
+        raise NotImplementedError
+
+    def rows(self, ctx):
+        for first, second, measures in self.slices(ctx):
+            yield (first, second, *measure_values(measures))
+
+
 @register_sheet
-class UnitSheet(SheetExporter):
+class UnitSheet(SliceSheet):
     identifier, title, order = "by_unit", "Theo đơn vị", 20
     columns = (Column("Mã đơn vị", 12), Column("Đơn vị", 36), *MEASURE_COLUMNS)
 
-    def rows(self, ctx):
-        for unit in ctx.units:
-            yield (unit.code, unit.name, *measure_values(ctx.measures(ctx.by_unit, unit.pk)))
+    def slices(self, ctx):
+        return ((u.code, u.name, ctx.measures(ctx.by_unit, u.pk)) for u in ctx.units)
 
 
 @register_sheet
@@ -227,29 +237,27 @@ class QuestionSheet(SheetExporter):
 
 
 @register_sheet
-class GroupSheet(SheetExporter):
+class GroupSheet(SliceSheet):
     identifier, title, order = "by_group", "Theo nhóm khách hàng", 40
     columns = (Column("Mã nhóm", 12), Column("Nhóm khách hàng", 40), *MEASURE_COLUMNS)
 
-    def rows(self, ctx):
-        for group in ctx.groups:
-            yield (group.code, group.name, *measure_values(ctx.measures(ctx.by_group, group.pk)))
+    def slices(self, ctx):
+        return ((g.code, g.name, ctx.measures(ctx.by_group, g.pk)) for g in ctx.groups)
 
 
 @register_sheet
-class ChannelSheet(SheetExporter):
+class ChannelSheet(SliceSheet):
     """One row per channel, then one per form (online = web, qr, portal; direct = email, paper)."""
 
     identifier, title, order = "by_channel", "Theo kênh", 50
     columns = (Column("Hình thức", 12), Column("Kênh", 32), *MEASURE_COLUMNS)
 
-    def rows(self, ctx):
+    def slices(self, ctx):
         for channel in Channel.values:
-            m = ctx.measures(ctx.by_channel, channel)
-            yield (form_label(channel_form(channel)), channel_label(channel), *measure_values(m))
+            form = form_label(channel_form(channel))
+            yield (form, channel_label(channel), ctx.measures(ctx.by_channel, channel))
         for form in Form.values:
-            m = ctx.measures(ctx.by_form, form)
-            yield (form_label(form), "Cộng hình thức", *measure_values(m))
+            yield (form_label(form), "Cộng hình thức", ctx.measures(ctx.by_form, form))
 
 
 @register_sheet
