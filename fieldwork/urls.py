@@ -8,7 +8,6 @@ urlpatterns = [
     path("nhap-phieu/", keying.batch_list, name="batches"),
     path("nhap-phieu/lo/<int:pk>/", keying.keying, name="keying"),
     path("nhap-phieu/lo/<int:pk>/doi-chieu/", keying.settle, name="settle"),
-    path("nhap-phieu/lo/<int:pk>/xoa-phieu-cuoi/", keying.undo_last, name="undo_last"),
     path("nhap-phieu/tai-len/", imports.responses_upload, name="responses_upload"),
     path(
         "nhap-phieu/mau/<slug:slug>.xlsx",

@@ -183,10 +183,10 @@ def test_operator_takes_back_a_mistyped_form_before_it_counts(client, double_cam
     key(batch, first, digits="1111111111", overall=1)  # skipped a form by mistake
     key(batch, second)  # form 1 agrees and counts
     client.force_login(first)
-    url = reverse("fieldwork:undo_last", args=[batch.pk])
-    assert client.post(url).status_code == 302
+    url = reverse("fieldwork:keying", args=[batch.pk])
+    assert client.post(url, {"undo": "1"}).status_code == 302
     assert list(batch.forms.filter(pass_no=1).values_list("seq", flat=True)) == [1]
-    client.post(url)  # form 1 counts already: refused, kept
+    client.post(url, {"undo": "1"})  # form 1 counts already: refused, kept
     assert batch.forms.filter(pass_no=1).count() == 1 and Response.objects.count() == 1
     key(batch, first, digits="3333333333", overall=3)  # keyed again as form 2
     assert batch.forms.get(pass_no=1, seq=2).answers["C1"] == 3

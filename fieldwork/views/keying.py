@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from ..forms import BatchForm
 from ..models import KeyingBatch
@@ -60,6 +60,8 @@ def keying(request, pk: int):
     except KeyingError as exc:
         messages.error(request, str(exc))
         return redirect("fieldwork:batches")
+    if request.method == "POST" and request.POST.get("undo"):
+        return _undo_last(request, batch)
     if request.method == "POST":
         typed = {key: request.POST.get(key, "").strip() for key in request.POST}
         try:
@@ -87,6 +89,16 @@ def keying(request, pk: int):
         "saved": request.GET.get("saved"),
     }
     return render(request, "fieldwork/keying.html", context, status=400 if errors else 200)
+
+
+def _undo_last(request, batch: KeyingBatch):
+    try:
+        seq = keyed_form_undo_last(batch=batch, user=request.user)
+    except KeyingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.info(request, _("Form %(seq)s was taken back; key it again.") % {"seq": seq})
+    return redirect("fieldwork:keying", pk=batch.pk)
 
 
 @permission_required(PERMISSION)
@@ -123,16 +135,3 @@ def settle(request, pk: int):
         "may_settle": request.user.pk not in (batch.first_operator_id, batch.second_operator_id),
     }
     return render(request, "fieldwork/settle.html", context, status=400 if errors else 200)
-
-
-@permission_required(PERMISSION)
-@require_POST
-def undo_last(request, pk: int):
-    batch = get_object_or_404(KeyingBatch, pk=pk)
-    try:
-        seq = keyed_form_undo_last(batch=batch, user=request.user)
-    except KeyingError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.info(request, _("Form %(seq)s was taken back; key it again.") % {"seq": seq})
-    return redirect("fieldwork:keying", pk=batch.pk)
