@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -28,19 +27,23 @@ from .selectors import (
 
 
 def _campaign(request):
+    """The round asked for (404 if unknown), else the current one; None before any round."""
     slug = request.GET.get("campaign") or request.POST.get("campaign")
     if slug:
         return get_object_or_404(campaigns_for_picker(), slug=slug)
-    campaign = default_campaign()
-    if campaign is None:
-        raise Http404(_("No survey round yet."))
-    return campaign
+    return default_campaign()
+
+
+def _no_round(request):
+    return render(request, "dashboard/no_round.html")
 
 
 @login_required
 def index(request):
     unit_ids = dashboard_unit_ids(request.user)
     campaign = _campaign(request)
+    if campaign is None:
+        return _no_round(request)
     dash = dashboard_data(campaign=campaign, unit_ids=unit_ids)
     context = {
         "dash": dash,
@@ -60,6 +63,8 @@ def index(request):
 def quota(request):
     unit_ids = dashboard_unit_ids(request.user)
     campaign = _campaign(request)
+    if campaign is None:
+        return _no_round(request)
     context = {
         "campaign": campaign,
         "campaigns": campaigns_for_picker(),
@@ -75,6 +80,8 @@ def signals_refresh(request):
     if not can_triage(request.user):
         raise PermissionDenied
     campaign = _campaign(request)
+    if campaign is None:
+        return _no_round(request)
     from .tasks import stuffing_signals_refresh
 
     pk = campaign.pk

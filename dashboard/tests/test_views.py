@@ -133,3 +133,11 @@ def test_dashboard_query_count_does_not_grow_with_responses(
         )
     with django_assert_max_num_queries(25):
         client.get(reverse("dashboard:index"), {"campaign": campaign.slug})
+
+
+def test_dashboard_before_any_round(client, db):
+    client.force_login(factories.leadership())
+    for name in ("dashboard:index", "dashboard:quota"):
+        response = client.get(reverse(name))
+        assert response.status_code == 200
+        assert "Chưa có đợt khảo sát nào." in response.content.decode()
