@@ -91,13 +91,24 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(env: dict[str, str], settings: str, workers: int, name: str) -> Server:
+def start_gunicorn(
+    env: dict[str, str], settings: str, workers: int, name: str, threads: int = 1
+) -> Server:
     port = free_port()
     env = {**env, "DJANGO_SETTINGS_MODULE": settings}
     OUT.mkdir(parents=True, exist_ok=True)
     log = (OUT / f"gunicorn-{name}.log").open("w")
     process = subprocess.Popen(
-        [GUNICORN, "kbnn_survey.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}"],
+        [
+            GUNICORN,
+            "kbnn_survey.wsgi",
+            "-w",
+            str(workers),
+            "--threads",
+            str(threads),
+            "-b",
+            f"127.0.0.1:{port}",
+        ],
         cwd=ROOT,
         env=env,
         stdout=log,
@@ -259,6 +270,9 @@ def main() -> int:
     parser.add_argument("--alone", type=float, default=6.0, help="seconds of one customer alone")
     parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per phase")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
+    )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--skip-setup", action="store_true", help="reuse the bench database")
     args = parser.parse_args()
@@ -285,11 +299,13 @@ def main() -> int:
     print(
         f"bench/submit.py: {args.customers} concurrent customers, {args.duration:.0f} s per side "
         f"in {args.rounds} alternating rounds, "
-        f"gunicorn -w {args.workers} (sync), PostgreSQL {DB_NAME}, cache {args.redis_url}"
+        f"gunicorn -w {args.workers} "
+        f"({'sync' if args.threads == 1 else f'gthread x{args.threads}'}), "
+        f"PostgreSQL {DB_NAME}, cache {args.redis_url}"
     )
     targets = {"ours": ("bench.server_settings", ""), "floor": ("bench.floor_settings", "/floor")}
     servers = {
-        name: start_gunicorn(env, settings, args.workers, name)
+        name: start_gunicorn(env, settings, args.workers, name, args.threads)
         for name, (settings, _) in targets.items()
     }
     tallies = {name: Tally() for name in targets}
