@@ -26,8 +26,9 @@ def client_address(request: HttpRequest) -> str:
     """The client's network: the address, with IPv6 reduced to its /64 (one household)."""
     header = getattr(settings, "CLIENT_IP_HEADER", "") or "REMOTE_ADDR"
     raw = request.META.get(header, "") or request.META.get("REMOTE_ADDR", "")
-    # X-Forwarded-For may list several hops: the first is the client as seen by our proxy.
-    raw = raw.split(",")[0].strip()
+    # X-Forwarded-For lists hops; only the last one was written by our own proxy (the ones
+    # before it come from the client and could be forged to dodge the limit).
+    raw = raw.split(",")[-1].strip()
     try:
         address = ipaddress.ip_address(raw)
     except ValueError:
