@@ -118,7 +118,8 @@ def test_unsigned_or_unconfigured_is_refused(client, campaign):
     assert client.post(url, data=b"{}", content_type="application/json").status_code == 401
     with override_settings(PORTAL_HMAC_SECRET=""):
         assert post(client).status_code == 503
-    assert client.get(url).status_code == 405
+    wrong_method = client.get(url)
+    assert wrong_method.status_code == 405 and wrong_method.json()["error"] == "method_not_allowed"
 
 
 def test_no_open_campaign_for_the_unit(client, units):

@@ -6,7 +6,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 
 from surveys.models import Invitation
 
@@ -34,8 +34,15 @@ def opt_out(request, token: str):
 
 
 @csrf_exempt  # Server-to-server: authenticated by the HMAC signature, not by a cookie.
-@require_POST
 def portal_invitations(request):
+    if request.method != "POST":
+        response = JsonResponse(
+            {"error": "method_not_allowed", "message": _("Only POST is allowed.")},
+            status=405,
+            json_dumps_params=UTF8,
+        )
+        response["Allow"] = "POST"
+        return response
     try:
         result = portal_invitation_create(
             body=request.body,
