@@ -1,8 +1,8 @@
-"""Read-only views of the evidence files and the e-mail log (written only by the services)."""
+"""Read-only views of evidence, history and the e-mail log (written only by the services)."""
 
 from django.contrib import admin
 
-from .models import EvidenceFile, Notification
+from .models import EvidenceFile, FollowUpEvent, Notification
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -27,3 +27,10 @@ class NotificationAdmin(ReadOnlyAdmin):
     list_display = ["followup", "kind", "recipient", "about_deadline", "sent_at", "error"]
     list_filter = ["kind"]
     list_select_related = ["followup", "recipient"]
+
+
+@admin.register(FollowUpEvent)
+class FollowUpEventAdmin(ReadOnlyAdmin):
+    list_display = ["at", "followup", "kind", "user", "note"]
+    list_filter = ["kind"]
+    list_select_related = ["followup", "user"]

@@ -87,3 +87,39 @@ class Notification(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipient}"
+
+
+class EventKind(models.TextChoices):
+    OPENED = "opened", _("Opened and assigned")
+    JOINED = "joined", _("Comments joined")
+    ASSIGNED = "assigned", _("Assigned")
+    ACTION = "action", _("Action recorded")
+    EVIDENCE = "evidence", _("Evidence attached")
+    RESOLVED = "resolved", _("Resolved")
+    ESCALATED = "escalated", _("Escalated")
+
+
+class FollowUpEvent(models.Model):
+    """Who did what to a follow-up, when: its history, written by the services."""
+
+    followup = models.ForeignKey(
+        FollowUp, verbose_name=_("follow-up"), on_delete=models.CASCADE, related_name="events"
+    )
+    kind = models.CharField(_("event"), max_length=10, choices=EventKind.choices)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("follow-up event")
+        verbose_name_plural = _("follow-up events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.at:%Y-%m-%d %H:%M}"

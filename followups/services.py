@@ -22,10 +22,16 @@ from surveys.models import (
 )
 
 from .evidence import evidence_check
-from .models import EvidenceFile
+from .models import EventKind, EvidenceFile, FollowUpEvent
 
 TEXT_MAX = 5000
 CLOSING_TRIAGE = (CommentTriage.PRAISE, CommentTriage.NO_ACTION, CommentTriage.NEW)
+
+
+def _event(followup: FollowUp, kind: str, user, note: str = "") -> None:
+    FollowUpEvent.objects.create(
+        followup=followup, kind=kind, user=user if user and user.pk else None, note=note[:300]
+    )
 
 
 def _enqueue_assigned(followup: FollowUp) -> None:
@@ -112,6 +118,7 @@ def followup_open(
         Response.objects.filter(pk__in=[c.pk for c in comments]).update(
             comment_triage=CommentTriage.FOLLOW_UP
         )
+        _event(followup, EventKind.OPENED, user, f"{unit} · {deadline:%d/%m/%Y}")
         _enqueue_assigned(followup)
     return followup
 
@@ -124,6 +131,7 @@ def followup_join_comments(*, followup: FollowUp, response_ids: Iterable[int], u
         Response.objects.filter(pk__in=[c.pk for c in comments]).update(
             comment_triage=CommentTriage.FOLLOW_UP
         )
+        _event(followup, EventKind.JOINED, user, str(len(comments)))
     return len(comments)
 
 
@@ -150,24 +158,28 @@ def followup_assign(
         locked.status = FollowUpStatus.ASSIGNED
         locked.resolved_at = None
         locked.save(update_fields=["unit", "deadline", "status", "resolved_at", "updated_at"])
+        _event(locked, EventKind.ASSIGNED, user, f"{unit} · {deadline:%d/%m/%Y}")
         _enqueue_assigned(locked)
     return locked
 
 
-def _update_open(followup: FollowUp, **changes) -> FollowUp:
-    """Apply `changes` to a follow-up that is still open, under a row lock."""
+def _update_open(followup: FollowUp, event: str, user, **changes) -> FollowUp:
+    """Apply `changes` to a follow-up that is still open, under a row lock, and log `event`."""
     with transaction.atomic():
         locked = _locked(followup)
         _require_open(locked)
         for name, value in changes.items():
             setattr(locked, name, value)
         locked.save(update_fields=[*changes, "updated_at"])
+        _event(locked, event, user)
     return locked
 
 
 def followup_record_action(*, followup: FollowUp, action_taken: str, user) -> FollowUp:
     text = _required_text(action_taken, "action_taken", _("Please describe the action taken."))
-    return _update_open(followup, action_taken=text, status=FollowUpStatus.IN_PROGRESS)
+    return _update_open(
+        followup, EventKind.ACTION, user, action_taken=text, status=FollowUpStatus.IN_PROGRESS
+    )
 
 
 def followup_resolve(*, followup: FollowUp, resolution: str, user, now=None) -> FollowUp:
@@ -175,6 +187,8 @@ def followup_resolve(*, followup: FollowUp, resolution: str, user, now=None) -> 
     text = _required_text(resolution, "resolution", _("Please write the resolution."))
     return _update_open(
         followup,
+        EventKind.RESOLVED,
+        user,
         resolution=text,
         status=FollowUpStatus.RESOLVED,
         resolved_at=now or timezone.now(),
@@ -184,7 +198,9 @@ def followup_resolve(*, followup: FollowUp, resolution: str, user, now=None) -> 
 def followup_escalate(*, followup: FollowUp, reason: str, user) -> FollowUp:
     """Escalate to the competent authority (kiến nghị cấp có thẩm quyền), with the reason."""
     text = _required_text(reason, "escalation_reason", _("Please give the reason."))
-    return _update_open(followup, escalation_reason=text, status=FollowUpStatus.ESCALATED)
+    return _update_open(
+        followup, EventKind.ESCALATED, user, escalation_reason=text, status=FollowUpStatus.ESCALATED
+    )
 
 
 def evidence_attach(*, followup: FollowUp, upload, user) -> EvidenceFile:
@@ -203,6 +219,7 @@ def evidence_attach(*, followup: FollowUp, upload, user) -> EvidenceFile:
         evidence.file.save(upload.name, upload, save=False)
         try:
             evidence.save()
+            _event(locked, EventKind.EVIDENCE, user, evidence.original_name)
         except Exception:
             evidence.file.delete(save=False)
             raise

@@ -181,6 +181,7 @@ def followup_detail(request, pk: int):
         "followup": followup,
         "comments": followup.responses.select_related("unit").order_by("submitted_at"),
         "evidence": followup.evidence.select_related("uploaded_by"),
+        "events": followup.events.select_related("user"),
         "can_act": acts,
         "is_open": followup.status in OPEN_FOLLOWUP_STATUSES,
         "can_assign": can_triage(request.user),

@@ -76,6 +76,11 @@ def test_comment_code_triage_assignment_action_resolution_status(
     )
     followup.refresh_from_db()
     assert followup.status == FollowUpStatus.RESOLVED
+    assert list(followup.events.values_list("kind", "user__username")) == [
+        ("opened", team.username),
+        ("action", "quanly.ksc"),
+        ("resolved", "quanly.ksc"),
+    ]
     assert "Mở thêm quầy số 4" in client.get(detail).content.decode()
 
     # 4. The customer, anonymous, reads the resolution with the code, and nothing else.
