@@ -25,6 +25,7 @@ from reports.selectors import (
     rollup_total,
 )
 from surveys.models import Campaign, CampaignStatus, Channel, RespondentGroup, Response, Unit
+from surveys.stats import LevelCounts
 
 from . import cube as counts
 from .models import SignalCheck, StuffingSignal
@@ -46,8 +47,8 @@ def default_campaign() -> Campaign | None:
 @dataclass
 class AspectRow:
     aspect: AspectInfo
-    index: float | None
-    measures: SliceMeasures  # only by_question of the aspect's questions matter
+    index: float | None  # mean of its questions' satisfaction rates (SIPAS)
+    counts: LevelCounts  # its questions' answers pooled: N, rate and interval beside the index
 
 
 @dataclass
@@ -177,7 +178,9 @@ def dashboard_data(*, campaign: Campaign, unit_ids=None, today=None) -> Dashboar
         layout=layout,
         total=total,
         units=[UnitMeasures(u, per_unit.get(u.pk) or SliceMeasures(layout=layout)) for u in units],
-        aspects=[AspectRow(a, total.aspect_index(a), total) for a in layout.aspects],
+        aspects=[
+            AspectRow(a, total.aspect_index(a), total.aspect_counts(a)) for a in layout.aspects
+        ],
         channels=[
             SliceRow(value, label, by_channel[value])
             for value, label in Channel.choices

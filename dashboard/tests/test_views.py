@@ -141,3 +141,13 @@ def test_dashboard_before_any_round(client, db):
         response = client.get(reverse(name))
         assert response.status_code == 200
         assert "Chưa có đợt khảo sát nào." in response.content.decode()
+
+
+def test_aspects_carry_index_and_pooled_counts(setup):
+    campaign, a, b = setup
+    dash = dashboard_data(campaign=campaign)
+    cube, layout = answer_cube(campaign=campaign), questionnaire_layout(campaign=campaign)
+    total = rollup_total(cube, layout)
+    for row in dash.aspects:
+        assert row.index == total.aspect_index(row.aspect)
+        assert row.counts == total.aspect_counts(row.aspect)
