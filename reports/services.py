@@ -48,7 +48,9 @@ class Superseded(Exception):
 def _enqueue(run_id: int) -> None:
     from .tasks import compile_report
 
-    transaction.on_commit(lambda: compile_report.delay(run_id))
+    # robust: with the broker down the request still succeeds; the run stays pending and the
+    # periodic re-queue (report_requeue_stale) sends it again later.
+    transaction.on_commit(lambda: compile_report.delay(run_id), robust=True)
 
 
 def report_request(*, campaign: Campaign, user=None, reason: str = "manual") -> ReportRun:

@@ -166,3 +166,15 @@ def test_beat_entries_exist():
         "reports.tasks.compile_scheduled_reports",
         "reports.tasks.requeue_stale_reports",
     } <= tasks_
+
+
+@pytest.mark.django_db
+def test_request_succeeds_with_the_broker_down(monkeypatch, django_capture_on_commit_callbacks):
+    def broker_down(*args, **kwargs):
+        raise ConnectionRefusedError("Redis is down")
+
+    monkeypatch.setattr(tasks.compile_report, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        run = services.report_request(campaign=factories.make_campaign())
+    run.refresh_from_db()
+    assert run.status == ReportStatus.PENDING  # picked up by report_requeue_stale later
