@@ -121,3 +121,14 @@ def test_production_profile_uses_postgres_redis_and_persistent_connections():
         "django.core.cache.backends.redis.RedisCache",
         "True",
     ]
+
+
+def test_production_collectstatic_succeeds(tmp_path):
+    # The manifest storage fails on any asset that references a missing file (e.g. a source map).
+    result = run_manage(
+        "collectstatic", "--noinput", DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="x.vn",
+        STATIC_ROOT=str(tmp_path / "static"),
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "static" / "staticfiles.json").exists()
+    assert list((tmp_path / "static" / "vendor" / "bootstrap").glob("bootstrap.min.*.css"))
