@@ -422,16 +422,9 @@ def quota_progress(
 
 
 def interval_bounds(counts: LevelCounts) -> tuple[float | None, float | None]:
-    """95% Wilson interval of the satisfaction rate as (low, high), (None, None) when N = 0.
-
-    Widened by rounding error only: at 100% (or 0%) surveys.stats gives an upper (lower) bound a
-    hair's breadth inside the rate, e.g. 99.99999999999999 < 100; an interval must contain it.
-    """
+    """95% Wilson interval of the satisfaction rate as (low, high), (None, None) when N = 0."""
     interval = counts.satisfaction_interval()
-    if interval is None:
-        return (None, None)
-    point = counts.satisfaction_rate()
-    return (min(interval[0], point), max(interval[1], point))
+    return interval if interval is not None else (None, None)
 
 
 def comment_rows(*, campaign: Campaign) -> QuerySet:

@@ -83,7 +83,11 @@ def wilson_interval(successes: int, n: int, z: float = Z95) -> tuple[float, floa
     denom = 1 + z * z / n
     centre = (p + z * z / (2 * n)) / denom
     half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / denom
-    return (max(0.0, centre - half) * 100.0, min(1.0, centre + half) * 100.0)
+    # Rounding can put a bound a hair past the rate itself at 0% or 100%; the interval must
+    # always contain the rate.
+    low = min(max(0.0, centre - half) * 100.0, p * 100.0)
+    high = max(min(1.0, centre + half) * 100.0, p * 100.0)
+    return (low, high)
 
 
 def mean_of(values: Iterable[float | None]) -> float | None:

@@ -64,4 +64,12 @@ def test_rates_are_shares_that_sum_to_100(levels):
     assert sat + dis + neu == pytest.approx(100.0)
     assert 1 <= counts.mean_score() <= 5
     low, high = counts.satisfaction_interval()
-    assert 0 <= low <= sat + 1e-9 and sat - 1e-9 <= high <= 100
+    assert 0 <= low <= sat <= high <= 100
+
+
+@given(st.integers(min_value=1, max_value=100_000))
+def test_interval_contains_the_rate_at_the_extremes(n):
+    low, high = wilson_interval(n, n)
+    assert high == 100.0 and low <= 100.0
+    low, high = wilson_interval(0, n)
+    assert low == 0.0 and high >= 0.0

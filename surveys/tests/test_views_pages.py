@@ -14,7 +14,8 @@ from surveys.tests.survey_posts import answers_post, fresh_rate_limits  # noqa: 
 
 pytestmark = pytest.mark.django_db
 
-EN = {"HTTP_ACCEPT_LANGUAGE": "en"}
+# English is chosen with the language switch (its cookie), never by the browser's language.
+EN = {"HTTP_COOKIE": "django_language=en"}
 
 
 def days(n: int) -> datetime.date:
@@ -37,6 +38,12 @@ def test_home_in_english(client, campaign):
     page = client.get("/", **EN)
     assert "Customer satisfaction survey" in page.content.decode()
     assert page["Content-Language"] == "en"
+
+
+def test_browser_language_does_not_override_vietnamese(client, campaign):
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert page["Content-Language"] == "vi"
+    assert "Khảo sát sự hài lòng của khách hàng" in page.content.decode()
 
 
 def test_unit_picker_groups_units_by_kind(client, campaign, unit):
