@@ -126,7 +126,11 @@ def test_production_profile_uses_postgres_redis_and_persistent_connections():
 def test_production_collectstatic_succeeds(tmp_path):
     # The manifest storage fails on any asset that references a missing file (e.g. a source map).
     result = run_manage(
-        "collectstatic", "--noinput", DEBUG="0", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="x.vn",
+        "collectstatic",
+        "--noinput",
+        DEBUG="0",
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="x.vn",
         STATIC_ROOT=str(tmp_path / "static"),
     )
     assert result.returncode == 0, result.stderr[-2000:]
