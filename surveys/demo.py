@@ -180,6 +180,7 @@ def demo_responses_create(campaign: Campaign, count: int, keyed_by: User, seed: 
             keyed_by=keyed_by if channel == Channel.PAPER else None,
             batch=f"LO-{timezone.localdate(when):%m%d}" if channel == Channel.PAPER else "",
             now=when,
+            savepoint=False,  # inside demo_seed's one transaction
         )
         created += 1
     return created

@@ -65,7 +65,10 @@ ROLE_PERMISSIONS: dict[str, list[str]] = {
 
 
 def sync_roles(apps) -> None:
-    """Create the role groups and give them exactly ROLE_PERMISSIONS (callable from migrations)."""
+    """Create the role groups and grant them ROLE_PERMISSIONS (callable from migrations).
+
+    Additive: permissions that other apps' migrations grant to a role are kept.
+    """
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; make sure they exist now.
@@ -84,7 +87,7 @@ def sync_roles(apps) -> None:
             found.append(
                 Permission.objects.get(content_type__app_label=app_label, codename=codename)
             )
-        group.permissions.set(found)
+        group.permissions.add(*found)
 
 
 def user_unit(user: AbstractBaseUser | AnonymousUser):

@@ -150,12 +150,16 @@ def response_submit(
     contact: Mapping[str, str] | None = None,
     now: datetime.datetime | None = None,
     questions: list[Question] | None = None,
+    savepoint: bool = True,
 ) -> SubmissionResult:
     """Validate and store one response, or raise SubmissionError having written nothing.
 
     `answers` maps question codes to 1..5, or None/"" for "no opinion". A known
     `idempotency_key` returns the response already stored instead of a second one.
     `questions` may pass the campaign's questions already loaded (the survey view has them).
+    `savepoint=False` is for a caller that writes many responses in one transaction that fails
+    as a whole (an import): each savepoint is a PostgreSQL subtransaction, and past 64 of them
+    every visibility check slows down (2,000 forms: 54 s instead of 5.5 s).
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
@@ -218,7 +222,7 @@ def response_submit(
     errors.raise_if_any()
 
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             response = Response.objects.create(
                 campaign=campaign,
                 unit=unit,
