@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 
 import pytest
 
@@ -47,3 +48,58 @@ def postgres(db):
     if connection.vendor != "postgresql":
         service_missing(f"this test needs PostgreSQL, the database is {connection.vendor}")
     return connection
+
+
+# --- Real headless Chromium (Debian's chromium + chromium-driver; no test tool downloads one).
+CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
+CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
+CHROMIUM_FLAGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    # This machine's network is closed: no background connections to refuse.
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def _chromium(width: int, height: int):
+    for path in (CHROMIUM, CHROMEDRIVER):
+        if not (os.path.exists(path) and os.access(path, os.X_OK)) and not shutil.which(path):
+            service_missing(f"{path} is not installed (Debian packages chromium, chromium-driver)")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in [*CHROMIUM_FLAGS, f"--window-size={width},{height}"]:
+        options.add_argument(flag)
+    # A Vietnamese browser: the portal answers in Vietnamese.
+    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_window_size(width, height)
+    driver.set_page_load_timeout(30)
+    return driver
+
+
+@pytest.fixture
+def browser():
+    """A desktop-sized headless Chromium (staff pages)."""
+    driver = _chromium(1280, 900)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+
+
+@pytest.fixture
+def phone_browser():
+    """A phone-sized (360 × 800) headless Chromium (the customer's survey)."""
+    driver = _chromium(360, 800)
+    try:
+        yield driver
+    finally:
+        driver.quit()

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -15,19 +12,6 @@ from fieldwork.models import FormSettlement, KeyedForm
 from surveys.models import Response
 from surveys.tests import factories
 
-CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1280,900",
-]
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
@@ -41,29 +25,6 @@ def keyer(username: str):
         Permission.objects.get(content_type__app_label="surveys", codename="key_paper_forms")
     )
     return user
-
-
-@pytest.fixture
-def browser():
-    from conftest import service_missing
-
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.exists(path) and os.access(path, os.X_OK)) and not shutil.which(path):
-            service_missing(f"{path} is not installed (Debian packages chromium, chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 class Operator:

@@ -7,7 +7,6 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
 
-from fieldwork.tests.test_browser_keying import browser  # noqa: F401  (the Chromium fixture)
 from reports import services
 from reports.models import ReportRun, ReportStatus
 from reports.tests.dataset import build_dataset
@@ -17,7 +16,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_progress_bar_follows_the_run_and_the_download_appears(
-    browser,  # noqa: F811
+    browser,
     live_server,
     settings,
     tmp_path,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 
 import pytest
 from django.urls import reverse
@@ -11,45 +10,6 @@ from django.urls import reverse
 from surveys.models import Response
 from surveys.tests import factories
 from surveys.tests.survey_posts import fresh_rate_limits  # noqa: F401 (autouse fixture)
-
-CHROMIUM = os.environ.get("CHROMIUM_BINARY", "/usr/bin/chromium")
-CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-FLAGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=360,800",
-]
-
-
-@pytest.fixture
-def phone_browser():
-    from conftest import service_missing
-
-    for path in (CHROMIUM, CHROMEDRIVER):
-        if not (os.path.exists(path) and os.access(path, os.X_OK)) and not shutil.which(path):
-            service_missing(f"{path} is not installed (Debian packages chromium, chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = CHROMIUM
-    for flag in FLAGS:
-        options.add_argument(flag)
-    # A Vietnamese phone: the portal answers in Vietnamese.
-    options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
-    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
-    driver.set_window_size(360, 800)
-    driver.set_page_load_timeout(30)
-    try:
-        yield driver
-    finally:
-        driver.quit()
 
 
 @pytest.mark.browser
