@@ -59,19 +59,26 @@ def test_production_profile_passes_check_deploy_without_warnings():
     assert "WARNINGS" not in result.stderr
 
 
-def test_embedded_default_is_sqlite_with_tasks_in_process():
+PROFILE_VARIABLES = (
+    "DJANGO_SETTINGS_MODULE",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "DEBUG",
+    "EMAIL_URL",
+    "SECRET_KEY",
+    "ALLOWED_HOSTS",
+)
+
+
+def settings_seen(expressions: str, **env_overrides) -> list[str]:
+    """What `kbnn_survey.settings` evaluates to under the given environment only."""
     code = (
         "import django;django.setup();from django.conf import settings as s;"
-        "print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG,"
-        " s.EMAIL_BACKEND)"
+        f"d=s.DATABASES['default'];print({expressions})"
     )
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "REDIS_URL", "DEBUG", "EMAIL_URL")
-    }
-    env["DJANGO_SETTINGS_MODULE"] = "kbnn_survey.settings"
-    out = subprocess.run(
+    env = {k: v for k, v in os.environ.items() if k not in PROFILE_VARIABLES}
+    env.update(DJANGO_SETTINGS_MODULE="kbnn_survey.settings", **env_overrides)
+    result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
         env=env,
@@ -79,8 +86,13 @@ def test_embedded_default_is_sqlite_with_tasks_in_process():
         text=True,
         timeout=60,
         check=True,
-    ).stdout.split()
-    assert out == [
+    )
+    return result.stdout.split()
+
+
+def test_embedded_default_is_sqlite_with_tasks_in_process():
+    seen = settings_seen("d['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.EMAIL_BACKEND")
+    assert seen == [
         "django.db.backends.sqlite3",
         "True",
         "True",
@@ -89,31 +101,16 @@ def test_embedded_default_is_sqlite_with_tasks_in_process():
 
 
 def test_production_profile_uses_postgres_redis_and_persistent_connections():
-    code = (
-        "import django;django.setup();from django.conf import settings as s;"
-        "d=s.DATABASES['default'];"
-        "print(d['ENGINE'], d['CONN_MAX_AGE']>0, d['CONN_HEALTH_CHECKS'],"
-        " s.CELERY_TASK_ALWAYS_EAGER, s.CACHES['default']['BACKEND'], s.SESSION_COOKIE_SECURE)"
-    )
-    env = dict(
-        os.environ,
-        DJANGO_SETTINGS_MODULE="kbnn_survey.settings",
+    seen = settings_seen(
+        "d['ENGINE'], d['CONN_MAX_AGE']>0, d['CONN_HEALTH_CHECKS'], s.CELERY_TASK_ALWAYS_EAGER,"
+        " s.CACHES['default']['BACKEND'], s.SESSION_COOKIE_SECURE",
         DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="x.vn",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/kbnn",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    ).stdout.split()
-    assert out == [
+    assert seen == [
         "django.db.backends.postgresql",
         "True",
         "True",
