@@ -21,6 +21,7 @@ import statistics
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,8 @@ def django_setup(db_url: str) -> None:
     os.environ["DJANGO_SETTINGS_MODULE"] = "kbnn_survey.settings.test"
     os.environ.pop("REDIS_URL", None)
     sys.path.insert(0, str(ROOT))
+    # Static files are served by whitenoise from static/; no collectstatic for a benchmark.
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()
