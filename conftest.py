@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import time
 
 import pytest
 
@@ -39,6 +40,29 @@ def redis_url() -> str:
     except redis.RedisError as exc:
         service_missing(f"Redis at {url} does not answer: {exc}")
     return url
+
+
+@pytest.fixture
+def live_app(redis_url, postgres):
+    """The project's Celery app sending to the real Redis (not eager), its queue emptied."""
+    from kbnn_survey.celery import app
+
+    saved = app.conf.task_always_eager, app.conf.broker_url
+    app.conf.update(task_always_eager=False, broker_url=redis_url)
+    app.control.purge()
+    yield app
+    app.control.purge()
+    app.conf.update(task_always_eager=saved[0], broker_url=saved[1])
+
+
+def wait_for(condition, timeout: float = 60, what: str = "") -> None:
+    """Poll `condition` until it holds; fail the test after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    pytest.fail(f"timed out waiting for {what}")
 
 
 @pytest.fixture

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import connections
 from django.test import override_settings
 
+from conftest import wait_for
 from fieldwork import tasks
 from surveys.models import Invitation, SendStatus
 from surveys.tests import factories
@@ -24,15 +25,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def wait_for(condition, timeout: float = 60, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.2)
-    pytest.fail(f"timed out waiting for {what}")
-
-
 def unsent() -> int:
     return Invitation.objects.filter(send_status=SendStatus.NOT_SENT).count()
 
@@ -41,19 +33,6 @@ def unsent() -> int:
 def invitations(campaign):
     unit = campaign.units.get(code="KSC")
     return [factories.make_invitation(campaign, unit) for _ in range(8)]
-
-
-@pytest.fixture
-def live_app(redis_url, postgres):
-    """The project's Celery app sending to Redis for real (not eager), its queue emptied."""
-    from kbnn_survey.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.update(task_always_eager=False, broker_url=redis_url)
-    app.control.purge()
-    yield app
-    app.control.purge()
-    app.conf.update(task_always_eager=saved[0], broker_url=saved[1])
 
 
 def test_real_worker_sends_each_invitation_once_when_queued_twice(live_app, invitations, tmp_path):

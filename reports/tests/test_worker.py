@@ -10,40 +10,19 @@ import datetime
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
+from conftest import wait_for
 from reports import services, tasks
 from reports.models import ReportRun, ReportStatus
 from reports.tests.dataset import build_dataset
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def _wait(condition, what: str, timeout: float = 90) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return
-        time.sleep(0.3)
-    pytest.fail(f"timed out waiting for {what}")
-
-
-@pytest.fixture
-def live_app(redis_url, postgres):
-    from kbnn_survey.celery import app
-
-    saved = app.conf.task_always_eager, app.conf.broker_url
-    app.conf.update(task_always_eager=False, broker_url=redis_url)
-    app.control.purge()
-    yield app
-    app.control.purge()
-    app.conf.update(task_always_eager=saved[0], broker_url=saved[1])
 
 
 @pytest.fixture
@@ -111,10 +90,13 @@ def test_real_worker_builds_a_twice_delivered_run_once_and_repicks_a_dead_run(
         assert proc.poll() is None, log.read_text()
         return ReportRun.objects.filter(status=ReportStatus.DONE).count() == 2
 
-    _wait(finished, "both runs to finish")
+    wait_for(finished, timeout=90, what="both runs to finish")
     # Let the second delivery of `twice` be consumed too before counting files.
-    _wait(lambda: "succeeded" in log.read_text() and log.read_text().count("succeeded") >= 3,
-          "every message to be processed")  # fmt: skip
+    wait_for(
+        lambda: log.read_text().count("succeeded") >= 3,
+        timeout=90,
+        what="every message to be processed",
+    )
     twice.refresh_from_db()
     dead.refresh_from_db()
     assert (twice.attempts, dead.attempts) == (1, 2)
@@ -134,7 +116,7 @@ def test_a_run_whose_worker_was_killed_finishes_after_a_restart_with_one_file(
         assert slow.poll() is None, log.read_text()
         return ReportRun.objects.filter(pk=run.pk, progress_note="Chậm").exists()
 
-    _wait(in_slow_sheet, "the worker to be in the middle of the run")
+    wait_for(in_slow_sheet, timeout=90, what="the worker to be in the middle of the run")
     slow.kill()  # SIGKILL: no clean-up, the run stays `running`
     slow.wait(timeout=20)
     run.refresh_from_db()
@@ -143,8 +125,11 @@ def test_a_run_whose_worker_was_killed_finishes_after_a_restart_with_one_file(
     later = timezone.now() + services.STALE_AFTER + datetime.timedelta(seconds=30)
     assert services.report_requeue_stale(now=later).requeued == [run.pk]
     proc, log = start_worker()
-    _wait(lambda: ReportRun.objects.filter(pk=run.pk, status=ReportStatus.DONE).exists(),
-          "the restarted worker to finish the run")  # fmt: skip
+    wait_for(
+        lambda: ReportRun.objects.filter(pk=run.pk, status=ReportStatus.DONE).exists(),
+        timeout=90,
+        what="the restarted worker to finish the run",
+    )
     run.refresh_from_db()
     assert run.attempts == 2 and run.checksum
     assert _files(settings.MEDIA_ROOT) == [run.file.name]
