@@ -118,7 +118,10 @@ def demo_users_ensure() -> dict[str, User]:
         user = User.objects.filter(username=username).first()
         if user is None:
             user = User(
-                username=username, is_staff=role != roles.UNIT_MANAGER, is_superuser=role is None
+                username=username,
+                email=f"{username}@example.invalid",
+                is_staff=role != roles.UNIT_MANAGER,
+                is_superuser=role is None,
             )
             user.set_password(DEMO_PASSWORD)
             user.save()
@@ -186,6 +189,28 @@ def demo_responses_create(campaign: Campaign, count: int, keyed_by: User, seed: 
     return created
 
 
+def demo_followup_create(campaign: Campaign, user: User, today: datetime.date) -> None:
+    """One follow-up on Phòng Kiểm soát chi's complaints, so its demo manager has work to see."""
+    from followups.services import followup_open  # the follow-up workflow lives in its own app
+
+    unit = Unit.objects.get(code="KSC")
+    complaints = list(
+        Response.objects.filter(campaign=campaign, unit=unit, comment__in=COMMENTS[1:4])
+        .order_by("pk")
+        .values_list("pk", flat=True)[:3]
+    )
+    if complaints:
+        followup_open(
+            campaign=campaign,
+            unit=unit,
+            title="Thời gian chờ tại quầy và chỗ để xe",
+            response_ids=complaints,
+            deadline=today + datetime.timedelta(days=14),
+            user=user,
+            today=today,
+        )
+
+
 @transaction.atomic
 def demo_seed(*, responses: int = 300, today: datetime.date | None = None) -> dict[str, int]:
     """Load the demo once; a second run finds everything in place and changes nothing."""
@@ -197,6 +222,7 @@ def demo_seed(*, responses: int = 300, today: datetime.date | None = None) -> di
     added = 0
     if not Response.objects.filter(campaign=campaign).exists():
         added = demo_responses_create(campaign, responses, keyed_by=users["tokhaosat"])
+        demo_followup_create(campaign, users["tokhaosat"], today)
     return {
         "units": len(units),
         "responses_added": added,

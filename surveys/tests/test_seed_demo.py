@@ -5,21 +5,21 @@ from django.core.management import call_command
 from surveys import roles
 from surveys.defaults import DEFAULT_QUESTIONNAIRE_CODE
 from surveys.demo import DEMO_SLUG
-from surveys.models import Answer, Campaign, Invitation, Quota, Response, Unit
+from surveys.models import Answer, Campaign, FollowUp, Invitation, Quota, Response, Unit
 
 
 def _counts():
     return {
         model.__name__: model.objects.count()
-        for model in (Unit, Campaign, Quota, Response, Answer, Invitation, User)
+        for model in (Unit, Campaign, Quota, Response, Answer, Invitation, User, FollowUp)
     }
 
 
 @pytest.mark.django_db
 def test_seed_demo_loads_danang_and_is_idempotent(capsys):
-    call_command("seed_demo", "--responses", "60")
+    call_command("seed_demo", "--responses", "300")
     first = _counts()
-    call_command("seed_demo", "--responses", "60")
+    call_command("seed_demo", "--responses", "300")
     assert _counts() == first
 
     campaign = Campaign.objects.get(slug=DEMO_SLUG)
@@ -31,8 +31,8 @@ def test_seed_demo_loads_danang_and_is_idempotent(capsys):
     assert {"Phòng Kiểm soát chi", "KBNN Hòa Vang", "Phòng Kế toán Nhà nước"} <= names
     assert campaign.units.count() == 12
     assert Quota.objects.filter(campaign=campaign).count() == 24
-    assert first["Response"] == 60
-    assert first["Answer"] == 60 * 11
+    assert first["Response"] == 300
+    assert first["Answer"] == 300 * 11
     # Spread across channels and both groups.
     assert set(Response.objects.values_list("channel", flat=True)) == {
         "web",
@@ -43,6 +43,10 @@ def test_seed_demo_loads_danang_and_is_idempotent(capsys):
     }
     assert Response.objects.values("respondent_group").distinct().count() == 2
     assert "demo-kbnn-2026" in capsys.readouterr().out
+    # Phòng Kiểm soát chi's demo manager has a follow-up on its customers' complaints.
+    followup = FollowUp.objects.get(unit__code="KSC")
+    assert followup.responses.exists()
+    assert set(followup.responses.values_list("unit__code", flat=True)) == {"KSC"}
 
 
 @pytest.mark.django_db
