@@ -93,8 +93,9 @@ def test_zero_or_blank_means_no_opinion(team, campaign):
 def test_keying_requires_permission(client, campaign, team):
     batch = open_batch(campaign, team)
     client.force_login(factories.leadership())
-    assert client.get(reverse("fieldwork:keying", args=[batch.pk])).status_code == 302
-    assert client.post(reverse("fieldwork:keying", args=[batch.pk]), typed()).status_code == 302
+    # Logged in without the permission: forbidden (not sent back to the log-in page).
+    assert client.get(reverse("fieldwork:keying", args=[batch.pk])).status_code == 403
+    assert client.post(reverse("fieldwork:keying", args=[batch.pk]), typed()).status_code == 403
     assert not KeyedForm.objects.exists()
 
 

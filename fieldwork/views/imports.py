@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -47,7 +47,8 @@ def _upload(request, *, channel: str, importer):
     return form, result, []
 
 
-@permission_required("surveys.key_paper_forms")
+@login_required
+@permission_required("surveys.key_paper_forms", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def responses_upload(request):
     form, result, errors = _upload(request, channel=Channel.PAPER, importer=responses_import)
@@ -67,13 +68,15 @@ def responses_upload(request):
     )
 
 
-@permission_required("surveys.key_paper_forms")
+@login_required
+@permission_required("surveys.key_paper_forms", raise_exception=True)
 def responses_template_download(request, slug: str):
     campaign = get_object_or_404(Campaign, slug=slug)
     return _xlsx(responses_template(campaign), f"phieu-giay-{campaign.slug}.xlsx")
 
 
-@permission_required(INVITE_PERMISSION)
+@login_required
+@permission_required(INVITE_PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def invitations(request):
     form, result, errors = _upload(request, channel=Channel.EMAIL, importer=invitations_import)
@@ -96,13 +99,15 @@ def invitations(request):
     return render(request, "fieldwork/invitations.html", context, status=400 if errors else 200)
 
 
-@permission_required(INVITE_PERMISSION)
+@login_required
+@permission_required(INVITE_PERMISSION, raise_exception=True)
 def invitation_template_download(request, slug: str):
     campaign = get_object_or_404(Campaign, slug=slug)
     return _xlsx(invitation_list_template(campaign), f"danh-sach-moi-{campaign.slug}.xlsx")
 
 
-@permission_required(INVITE_PERMISSION)
+@login_required
+@permission_required(INVITE_PERMISSION, raise_exception=True)
 @require_POST
 def invitations_send(request, slug: str):
     campaign = get_object_or_404(Campaign, slug=slug)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import permission_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -27,7 +27,8 @@ from ..services.paper import campaign_questions, date_parse
 PERMISSION = "surveys.key_paper_forms"
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def batch_list(request):
     form = BatchForm(request.POST or None)
@@ -48,7 +49,8 @@ def _last_date_key(batch: KeyingBatch) -> str:
     return f"fieldwork-last-date-{batch.pk}"
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def keying(request, pk: int):
     batch = get_object_or_404(KeyingBatch.objects.select_related("campaign"), pk=pk)
@@ -101,7 +103,8 @@ def _undo_last(request, batch: KeyingBatch):
     return redirect("fieldwork:keying", pk=batch.pk)
 
 
-@permission_required(PERMISSION)
+@login_required
+@permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def settle(request, pk: int):
     batch = get_object_or_404(
