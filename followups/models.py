@@ -96,6 +96,7 @@ class EventKind(models.TextChoices):
     ACTION = "action", _("Action recorded")
     EVIDENCE = "evidence", _("Evidence attached")
     RESOLVED = "resolved", _("Resolved")
+    ESCALATION_PROPOSED = "proposed", _("Escalation proposed")
     ESCALATED = "escalated", _("Escalated")
 
 

@@ -21,6 +21,7 @@ from surveys.models import (
     Unit,
 )
 
+from .access import can_triage
 from .evidence import evidence_check
 from .models import EventKind, EvidenceFile, FollowUpEvent
 
@@ -196,11 +197,21 @@ def followup_resolve(*, followup: FollowUp, resolution: str, user, now=None) -> 
 
 
 def followup_escalate(*, followup: FollowUp, reason: str, user) -> FollowUp:
-    """Escalate to the competent authority (kiến nghị cấp có thẩm quyền), with the reason."""
+    """Escalation to the competent authority (kiến nghị cấp có thẩm quyền), with the reason.
+
+    A unit manager only proposes it: the follow-up stays open, with the reason, until the survey
+    team (who triage) escalates it, confirming the proposal or on its own initiative.
+    """
     text = _required_text(reason, "escalation_reason", _("Please give the reason."))
-    return _update_open(
-        followup, EventKind.ESCALATED, user, escalation_reason=text, status=FollowUpStatus.ESCALATED
-    )
+    if can_triage(user):
+        return _update_open(
+            followup,
+            EventKind.ESCALATED,
+            user,
+            escalation_reason=text,
+            status=FollowUpStatus.ESCALATED,
+        )
+    return _update_open(followup, EventKind.ESCALATION_PROPOSED, user, escalation_reason=text)
 
 
 def evidence_attach(*, followup: FollowUp, upload, user) -> EvidenceFile:

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import get_usage
 
-from surveys.models import OPEN_FOLLOWUP_STATUSES, Unit
+from surveys.models import OPEN_FOLLOWUP_STATUSES, FollowUpStatus, Unit
 from surveys.ratelimiting import client_key
 from surveys.roles import sees_all_units
 
@@ -190,7 +190,7 @@ def followup_detail(request, pk: int):
         context.update(
             action_form=ActionForm(initial={"action_taken": followup.action_taken}),
             resolve_form=ResolveForm(),
-            escalate_form=EscalateForm(),
+            escalate_form=EscalateForm(initial={"escalation_reason": followup.escalation_reason}),
             evidence_form=EvidenceForm(),
         )
     if context["can_assign"]:
@@ -211,6 +211,9 @@ _OP_DONE = {
     "resolve": gettext_lazy("Follow-up resolved."),
     "escalate": gettext_lazy("Follow-up escalated to the competent authority."),
 }
+_ESCALATION_PROPOSED = gettext_lazy(
+    "Escalation proposed; the survey team will decide whether to escalate it."
+)
 
 
 @login_required
@@ -227,8 +230,9 @@ def followup_update(request, pk: int, op: str):
         if not form.is_valid():
             raise ValidationError(form.errors[field])
         kwarg = "reason" if op == "escalate" else field
-        service(followup=followup, user=request.user, **{kwarg: form.cleaned_data[field]})
-        messages.success(request, _OP_DONE[op])
+        updated = service(followup=followup, user=request.user, **{kwarg: form.cleaned_data[field]})
+        proposed = op == "escalate" and updated.status != FollowUpStatus.ESCALATED
+        messages.success(request, _ESCALATION_PROPOSED if proposed else _OP_DONE[op])
     except ValidationError as exc:
         _flash_errors(request, exc)
     return redirect("followups:detail", followup.pk)

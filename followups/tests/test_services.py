@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from followups import services
-from followups.models import EvidenceFile
+from followups.models import EventKind, EvidenceFile
 from followups.tests.helpers import open_followup
 from surveys.models import CommentTriage, FollowUp, FollowUpStatus
 from surveys.tests import factories
@@ -93,10 +93,22 @@ def test_action_resolve_and_closed_refuses_more(followup, manager):
 def test_escalate_needs_reason(followup, manager):
     with pytest.raises(ValidationError):
         services.followup_escalate(followup=followup, reason="  ", user=manager)
+    followup.refresh_from_db()
+    assert followup.escalation_reason == ""
+
+
+def test_manager_proposes_escalation_and_survey_team_decides(followup, manager):
+    status_before = followup.status
     services.followup_escalate(followup=followup, reason="Vượt thẩm quyền", user=manager)
     followup.refresh_from_db()
-    assert followup.status == FollowUpStatus.ESCALATED
+    assert followup.status == status_before  # only proposed: still open, with the reason
     assert followup.escalation_reason == "Vượt thẩm quyền"
+    assert followup.events.filter(kind=EventKind.ESCALATION_PROPOSED, user=manager).exists()
+    team = factories.survey_team("team-escalates")
+    services.followup_escalate(followup=followup, reason="Vượt thẩm quyền của KBNN", user=team)
+    followup.refresh_from_db()
+    assert followup.status == FollowUpStatus.ESCALATED
+    assert followup.escalation_reason == "Vượt thẩm quyền của KBNN"
 
 
 def test_assign_reopens(followup, team, units, manager, in_a_week):
