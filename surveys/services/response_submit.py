@@ -178,10 +178,9 @@ def response_submit(
     if invitation is not None:
         if invitation.campaign_id != campaign.pk:
             errors.add(NON_FIELD, _("This invitation belongs to another survey."))
-        elif (
-            invitation.used_at is not None
-            or Response.objects.filter(invitation=invitation).exists()
-        ):
+        elif invitation.used_at is not None:
+            # used_at is set in the same transaction as the response; a race past this check
+            # meets the one-response-per-invitation constraint below.
             errors.add(NON_FIELD, _("This invitation has already been answered."))
         elif invitation.is_expired(now):
             errors.add(NON_FIELD, _("This invitation has expired."))
@@ -256,8 +255,9 @@ def response_submit(
                     consented_at=now,
                 )
     except IntegrityError as exc:
-        # A concurrent twin won the race: same idempotency key or same invitation.
-        if idempotency_key:
+        # A concurrent twin won the race: same idempotency key or same invitation. Without a
+        # savepoint the caller's transaction is broken, so only the caller can recover.
+        if idempotency_key and savepoint:
             existing = Response.objects.filter(idempotency_key=idempotency_key).first()
             if existing is not None:
                 return SubmissionResult(existing, created=False)
