@@ -192,7 +192,9 @@ def customer(port, prefix, units, groups, stop_at, tally: Tally, seed: int) -> N
             with tally.lock:
                 tally.created += 1
             clock = time.perf_counter()
-            status, _, _, _ = request(port, "GET", urllib.parse.urlsplit(location).path)
+            target = urllib.parse.urlsplit(location)
+            thanks = f"{target.path}?{target.query}" if target.query else target.path
+            status, _, _, _ = request(port, "GET", thanks)
             times.append(time.perf_counter() - clock)
             if status != 200:
                 tally.error(f"thanks {status}")

@@ -1,37 +1,47 @@
-"""Caching what every customer's survey page has in common.
+"""Caching what every customer's survey page, and thank-you page, has in common.
 
 An unbound survey form renders identically for every anonymous customer of a unit: only the
 CSRF token and the idempotency key differ. So the page is rendered once with placeholders for
-those two, kept per process (bounded), and each request substitutes fresh values. The key is a
-fingerprint of the data the HTML is made of (questions, groups, campaign and unit names,
-language, address), read fresh on every request, so an edit simply renders a new page.
-Forms with errors, staff sessions and messages are always rendered afresh.
+those two, kept with the campaign's snapshot (surveys.snapshots: it is dropped with the snapshot
+when anything the page is made of changes), and each request substitutes fresh values. The
+fields alone are also kept per process under a fingerprint of what they are made of, for pages
+that are not shared (an invitation's). Forms with errors, staff sessions and messages are
+always rendered afresh.
+
+The thank-you page likewise differs between customers only by the tracking code, the address
+and the CSRF token; it is kept per language, unit name and whether there is a code.
 """
 
 from __future__ import annotations
 
-import hashlib
 import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import SafeString
+from django.utils.translation import get_language
 
 from .forms import SurveyForm
 
 FIELDS_TEMPLATE = "surveys/_survey_fields.html"
 PAGE_TEMPLATE = "surveys/survey.html"
+THANKS_TEMPLATE = "surveys/thanks.html"
 # Never issued: uuid4() sets the version nibble to 4, this one has 0.
 KEY_PLACEHOLDER = uuid.UUID("00000000-0000-0000-0000-00000000cafe")
 CSRF_PLACEHOLDER = "csrf-token-placeholder"
+# Letters outside the tracking-code alphabet and outside any URL this site makes.
+CODE_PLACEHOLDER = "tracking-code-placeholder"
+PATH_PLACEHOLDER = "/path-placeholder/"
 MAX_ENTRIES = 256
 _fields: dict[str, SafeString] = {}
-_pages: dict[str, str] = {}
+_thanks: dict[tuple, str] = {}
 
 
-def _remember(store: dict, key: str, value):
+def _remember(store: dict, key, value):
     if len(store) >= MAX_ENTRIES:
         store.clear()
     store[key] = value
@@ -57,26 +67,41 @@ def _shared_page(request: HttpRequest) -> bool:
 
 
 def survey_page_html(
-    request: HttpRequest, form: SurveyForm, context: dict, shown: tuple | None
+    request: HttpRequest, render: Callable[[dict], str], pages: dict | None
 ) -> str:
-    """The survey page; an unbound form gets a fresh idempotency key and CSRF token.
+    """The unbound survey page with a fresh idempotency key and CSRF token.
 
-    `shown`: what else the page displays, for the cache key; None for a page never shared
-    (an invitation's page has its own address and is answered once).
+    `render(extra_context)` renders the page; `pages` is where the snapshot keeps this unit's
+    shared pages, None for a page never shared (an invitation's has its own address and is
+    answered once).
     """
-    if form.is_bound:
-        return render_to_string(PAGE_TEMPLATE, context, request=request)
-    context = {**context, "csrf_token": CSRF_PLACEHOLDER}
-    html = None
-    if shown is not None and _shared_page(request):
-        key = hashlib.sha256(
-            repr((form.fingerprint(), request.get_full_path(), shown)).encode()
-        ).hexdigest()
-        html = _pages.get(key) or _remember(
-            _pages, key, render_to_string(PAGE_TEMPLATE, context, request=request)
-        )
+    extra = {"csrf_token": CSRF_PLACEHOLDER}
+    if pages is not None and _shared_page(request):
+        key = (get_language(), request.get_full_path())
+        html = pages.get(key)
+        if html is None:
+            html = _remember(pages, key, render(extra))
     else:
-        html = render_to_string(PAGE_TEMPLATE, context, request=request)
-    return html.replace(str(KEY_PLACEHOLDER), str(uuid.uuid4())).replace(
+        html = render(extra)
+    return html.replace(str(KEY_PLACEHOLDER), str(uuid.uuid4()), 1).replace(
         CSRF_PLACEHOLDER, get_token(request)
     )
+
+
+def thanks_page_html(request: HttpRequest, unit_name: str, tracking_code: str | None) -> str:
+    if not _shared_page(request):
+        context = {"unit_name": unit_name, "tracking_code": tracking_code}
+        return render_to_string(THANKS_TEMPLATE, context, request=request)
+    key = (get_language(), unit_name, bool(tracking_code))
+    html = _thanks.get(key)
+    if html is None:
+        context = {
+            "unit_name": unit_name,
+            "tracking_code": CODE_PLACEHOLDER if tracking_code else None,
+            "csrf_token": CSRF_PLACEHOLDER,
+            "page_path": PATH_PLACEHOLDER,
+        }
+        html = _remember(_thanks, key, render_to_string(THANKS_TEMPLATE, context, request=request))
+    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
+    html = html.replace(PATH_PLACEHOLDER, escape(request.get_full_path()))
+    return html.replace(CODE_PLACEHOLDER, escape(tracking_code)) if tracking_code else html

@@ -73,7 +73,7 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and Django cache. Without it tasks run in-process.
@@ -158,8 +158,10 @@ PORTAL_REFERENCE_KEY = env("PORTAL_REFERENCE_KEY", default="")
 PORTAL_MAX_AGE_SECONDS = env.int("PORTAL_MAX_AGE_SECONDS", default=300)
 PORTAL_INVITATION_DAYS = env.int("PORTAL_INVITATION_DAYS", default=7)
 INVITATION_EMAIL_BATCH = env.int("INVITATION_EMAIL_BATCH", default=50)
-# Survey submissions allowed per client address (hashed) and period, e.g. "30/h".
+# Survey submissions allowed per client address (hashed) and period, e.g. "30/h", counted
+# in Redis when there is one (shared by every worker), else in each process's memory.
 SURVEY_SUBMIT_RATE = env("SURVEY_SUBMIT_RATE", default="30/h")
+RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", default=REDIS_URL or "memory://")
 # Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 # SQLite cannot enforce RefusalCount's "one row per day and reason, also without a campaign"

@@ -9,6 +9,7 @@ from .choices import (
     Score,
     channel_form,
 )
+from .config import ConfigStamp
 from .followups import OPEN_FOLLOWUP_STATUSES, FollowUp, FollowUpStatus
 from .invitations import Invitation, InvitationSource, SendStatus
 from .questionnaires import Aspect, Question, Questionnaire
@@ -34,6 +35,7 @@ __all__ = [
     "CampaignStatus",
     "Channel",
     "CommentTriage",
+    "ConfigStamp",
     "FollowUp",
     "FollowUpStatus",
     "Form",

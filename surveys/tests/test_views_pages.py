@@ -8,9 +8,9 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import CampaignStatus, UnitKind
+from surveys.models import CampaignStatus, Response, UnitKind
 from surveys.tests import factories
-from surveys.tests.survey_posts import answers_post, fresh_rate_limits  # noqa: F401 (autouse fixture)
+from surveys.tests.survey_posts import answers_post
 
 pytestmark = pytest.mark.django_db
 
@@ -208,6 +208,46 @@ def test_thanks_page_in_both_languages(client, campaign, unit):
     vi = client.get(reply.url).content.decode()
     en = client.get(reply.url, **EN).content.decode()
     assert "Cảm ơn" in vi and "Thank you" in en
+
+
+def test_thanks_page_needs_no_query_with_its_signed_address(
+    client, campaign, unit, django_assert_num_queries
+):
+    reply = client.post(
+        reverse("surveys:unit_survey", args=[campaign.slug, unit.code]),
+        answers_post(campaign, comment="Cần thêm ghế chờ"),
+    )
+    code = Response.objects.get().tracking_code
+    with django_assert_num_queries(0):
+        signed = client.get(reply.url).content.decode()
+    looked_up = client.get(reply.url.split("?")[0]).content.decode()
+    for page in (signed, looked_up):
+        assert unit.name in page and f"/tra-cuu/{code}/" in page
+
+
+def test_thanks_page_ignores_a_forged_or_moved_signature(client, campaign, unit):
+    survey = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    first = client.post(survey, answers_post(campaign, comment="Một"))
+    second = client.post(survey, answers_post(campaign))
+    path, signed = first.url.split("?")
+    other_path = second.url.split("?")[0]
+    forged = signed.replace("v=", "v=W", 1)
+    # Moved to another response, or altered: the page shows what is stored, never the payload.
+    moved = client.get(f"{other_path}?{signed}").content.decode()
+    assert "/tra-cuu/" not in moved and unit.name in moved
+    assert "/tra-cuu/" in client.get(f"{path}?{forged}").content.decode()
+    unknown = "/cam-on/9f1c7a52-4a8c-4d9e-9a8e-1c2b3d4e5f60/"
+    assert client.get(f"{unknown}?{signed}").status_code == 404
+
+
+def test_thanks_page_escapes_its_own_address(client, campaign, unit):
+    reply = client.post(
+        reverse("surveys:unit_survey", args=[campaign.slug, unit.code]), answers_post(campaign)
+    )
+    page = client.get(reply.url + '&x="><script>alert(1)</script>').content.decode()
+    assert "<script>alert(1)" not in page
+    # The address goes into the language switch's "next" as HTML-escaped text.
+    assert 'value="/cam-on/' in page and "&amp;x=%22%3E%3Cscript%3E" in page
 
 
 def test_method_not_allowed(client, campaign, unit):

@@ -8,6 +8,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, CampaignStatus, Invitation, RefusalReason, Unit
+from surveys.snapshots import CampaignSnapshot, campaign_snapshot
 
 from .unavailable import Unavailable
 
@@ -52,25 +53,18 @@ def campaign_accepting(campaign: Campaign | None) -> Campaign:
     return campaign
 
 
-def open_campaign_unit(slug: str, code: str) -> tuple[Campaign, Unit]:
-    """The campaign and its unit in one query on the usual path (both exist)."""
-    link = (
-        Campaign.units.through.objects.select_related("campaign__questionnaire", "unit")
-        .filter(campaign__slug=slug, unit__code=code)
-        .first()
-    )
-    if link is None:  # find out which of the two is missing, for the right page
-        campaign = open_campaign(slug)
-        return campaign, campaign_unit(campaign, code)
-    campaign = campaign_accepting(link.campaign)
-    return campaign, campaign_unit(campaign, code, unit=link.unit)
+def open_campaign_unit(slug: str, code: str) -> tuple[CampaignSnapshot, Unit]:
+    """The campaign's snapshot and the unit, if both accept answers today."""
+    snapshot = campaign_snapshot(slug)
+    campaign = campaign_accepting(snapshot.campaign if snapshot else None)
+    return snapshot, campaign_unit(campaign, snapshot.units_by_code.get(code))
 
 
-def campaign_unit(campaign: Campaign, code: str, unit: Unit | None = None) -> Unit:
-    """A unit of the campaign valid today: 404 unknown, 410 no longer in service."""
+def campaign_unit(campaign: Campaign, unit: Unit | None) -> Unit:
+    """`unit`, the campaign's unit with this code, if valid today: 404 none, 410 out of service."""
+    if unit is not None and unit.is_valid_on(timezone.localdate()):
+        return unit
     picker = (reverse("surveys:unit_picker", args=[campaign.slug]), _("Choose your unit"))
-    if unit is None:
-        unit = campaign.units.filter(code=code).first()
     if unit is None:
         raise Unavailable(
             404,
@@ -80,17 +74,15 @@ def campaign_unit(campaign: Campaign, code: str, unit: Unit | None = None) -> Un
             campaign=campaign,
             links=[picker],
         )
-    if not unit.is_valid_on(timezone.localdate()):
-        raise Unavailable(
-            410,
-            _("This unit no longer exists"),
-            _("“%(name)s” no longer serves customers. Please choose the unit that served you.")
-            % {"name": unit.name},
-            reason=RefusalReason.INVALID,
-            campaign=campaign,
-            links=[picker],
-        )
-    return unit
+    raise Unavailable(
+        410,
+        _("This unit no longer exists"),
+        _("“%(name)s” no longer serves customers. Please choose the unit that served you.")
+        % {"name": unit.name},
+        reason=RefusalReason.INVALID,
+        campaign=campaign,
+        links=[picker],
+    )
 
 
 def channel_accepted(campaign: Campaign, channel: str) -> None:

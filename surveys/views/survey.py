@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.forms import HONEYPOT_FIELD, SurveyForm
-from surveys.fragments import KEY_PLACEHOLDER, survey_fields_html, survey_page_html
+from surveys.fragments import (
+    KEY_PLACEHOLDER,
+    PAGE_TEMPLATE,
+    survey_fields_html,
+    survey_page_html,
+)
 from surveys.models import (
     Campaign,
     Channel,
     Invitation,
+    Question,
     RefusalReason,
     RespondentGroup,
-    Response,
     Unit,
 )
 from surveys.posters import QR_MARKER
@@ -29,8 +33,10 @@ from surveys.services import (
     response_submit,
 )
 from surveys.services.response_submit import campaign_questions
+from surveys.snapshots import campaign_snapshot
 
 from . import lookups
+from .thanks import thanks_url
 from .unavailable import Unavailable, unavailable_page
 
 
@@ -41,23 +47,38 @@ def request_channel(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @unavailable_page
 def unit_survey(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
-    campaign, unit = lookups.open_campaign_unit(slug, unit_code)
+    snapshot, unit = lookups.open_campaign_unit(slug, unit_code)
     channel = request_channel(request)
-    lookups.channel_accepted(campaign, channel)
-    groups = list(RespondentGroup.objects.filter(is_active=True))
-    return _survey(request, campaign=campaign, unit=unit, channel=channel, groups=groups)
+    lookups.channel_accepted(snapshot.campaign, channel)
+    return _survey(
+        request,
+        campaign=snapshot.campaign,
+        unit=unit,
+        channel=channel,
+        groups=snapshot.groups,
+        questions=snapshot.questions,
+        unit_ids=snapshot.unit_ids,
+        pages=snapshot.pages,
+    )
 
 
 @require_http_methods(["GET", "POST"])
 @unavailable_page
 def invitation_survey(request: HttpRequest, token: str) -> HttpResponse:
     invitation = lookups.usable_invitation(token)
+    campaign = invitation.campaign
+    snapshot = campaign_snapshot(campaign.slug)
+    if snapshot is not None and snapshot.campaign.questionnaire_id != campaign.questionnaire_id:
+        snapshot = None  # changed since the invitation was read: read the questions directly
     return _survey(
         request,
-        campaign=invitation.campaign,
+        campaign=campaign,
         unit=invitation.unit,
         channel=invitation.source,
         groups=None,
+        questions=snapshot.questions if snapshot else campaign_questions(campaign),
+        unit_ids=snapshot.unit_ids if snapshot else None,
+        pages=None,  # its own address, answered once: never shared
         invitation=invitation,
     )
 
@@ -69,15 +90,20 @@ def _survey(
     unit: Unit,
     channel: str,
     groups: list[RespondentGroup] | None,
+    questions: list[Question],
+    unit_ids: frozenset[int] | None,
+    pages: dict | None,
     invitation: Invitation | None = None,
 ) -> HttpResponse:
-    questions = campaign_questions(campaign)
     if request.method != "POST":
-        # The page substitutes a fresh key for the placeholder (see surveys.fragments).
-        form = SurveyForm(
-            questions=questions, groups=groups, initial={"idempotency_key": KEY_PLACEHOLDER}
-        )
-        return _render(request, form, campaign, unit, invitation)
+
+        def render_unbound(extra: dict) -> str:
+            # The page substitutes a fresh key for the placeholder (see surveys.fragments).
+            initial = {"idempotency_key": KEY_PLACEHOLDER}
+            form = SurveyForm(questions=questions, groups=groups, initial=initial)
+            return _page_html(request, form, campaign, unit, invitation, extra)
+
+        return HttpResponse(survey_page_html(request, render_unbound, pages))
 
     form = SurveyForm(request.POST, questions=questions, groups=groups)
     if form.honeypot_filled:
@@ -111,6 +137,7 @@ def _survey(
             idempotency_key=form.cleaned_data["idempotency_key"],
             contact=form.contact(),
             questions=questions,
+            campaign_unit_ids=unit_ids,
         )
     except SubmissionError as exc:
         refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
@@ -119,10 +146,17 @@ def _survey(
     if not result.created:
         # A double click, a reload or a replay: same thank-you page, nothing new stored.
         refusal_record(campaign=campaign, reason=RefusalReason.REPLAY)
-    return redirect("surveys:thanks", key=result.response.idempotency_key, permanent=False)
+    if result.response.unit_id != unit.pk:  # a replay of another unit's form: look it up
+        return redirect("surveys:thanks", key=result.response.idempotency_key)
+    return redirect(thanks_url(result.response, unit.name))
 
 
 def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpResponse:
+    """The form again, with the customer's entries and the errors beside them."""
+    return HttpResponse(_page_html(request, form, campaign, unit, invitation, {}))
+
+
+def _page_html(request, form: SurveyForm, campaign, unit, invitation, extra: dict) -> str:
     fields_context = {
         "form": form,
         "aspect_blocks": form.aspect_blocks,  # called only when the fragment is rendered
@@ -135,16 +169,6 @@ def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpRespon
         "invitation": invitation,
         "honeypot_field": form[HONEYPOT_FIELD],
         "fields_html": survey_fields_html(form, fields_context),
+        **extra,
     }
-    # Everything the page shows beyond the form's fields, for the shared-page cache key.
-    shown = None if invitation else (campaign.pk, campaign.name, unit.pk, unit.name)
-    return HttpResponse(survey_page_html(request, form, context, shown))
-
-
-def thanks(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    """Reached only with the form's own random key, so no one else's response is shown."""
-    # Only what the page shows; a tracking code exists exactly when a comment was written.
-    shown = get_object_or_404(
-        Response.objects.values("tracking_code", "unit__name"), idempotency_key=key
-    )
-    return render(request, "surveys/thanks.html", shown)
+    return render_to_string(PAGE_TEMPLATE, context, request=request)

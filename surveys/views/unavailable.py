@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from surveys.models import Campaign, RefusalReason, Response
 from surveys.services import refusal_record
 
+from .thanks import thanks_url
+
 
 @dataclass
 class Unavailable(Exception):
@@ -29,7 +31,7 @@ def _stored_response(request: HttpRequest) -> Response | None:
         key = uuid.UUID(request.POST.get("idempotency_key", ""))
     except ValueError:
         return None
-    return Response.objects.select_related("campaign").filter(idempotency_key=key).first()
+    return Response.objects.select_related("campaign", "unit").filter(idempotency_key=key).first()
 
 
 def unavailable_page(view):
@@ -46,7 +48,7 @@ def unavailable_page(view):
                 replayed = _stored_response(request)
                 if replayed is not None:
                     refusal_record(campaign=replayed.campaign, reason=RefusalReason.REPLAY)
-                    return redirect("surveys:thanks", key=replayed.idempotency_key)
+                    return redirect(thanks_url(replayed, replayed.unit.name))
                 refusal_record(campaign=exc.campaign, reason=exc.reason)
             return render(
                 request,
