@@ -21,6 +21,17 @@ def pytest_report_header(config):
     ]
 
 
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    """Every test starts with a full allowance: the counters (process memory, or Redis in CI)
+    outlive a test, and all test clients come from 127.0.0.1."""
+    from surveys.ratelimiting import rate_limits_reset
+
+    rate_limits_reset()
+    yield
+    rate_limits_reset()
+
+
 def service_missing(reason: str) -> None:
     """Skip on a developer machine without the service; fail under REQUIRE_SERVICES."""
     if REQUIRE_SERVICES:

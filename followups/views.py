@@ -13,10 +13,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
-from django_ratelimit.core import get_usage
 
 from surveys.models import OPEN_FOLLOWUP_STATUSES, FollowUpStatus, Unit
-from surveys.ratelimiting import client_key
+from surveys.ratelimiting import rate_exceeded
 from surveys.roles import sees_all_units
 
 from . import services
@@ -298,14 +297,7 @@ def _status_rate_exceeded(request) -> bool:
     Codes are 31^10: at 20 look-ups a minute per address, enumerating them is hopeless. If the
     cache (Redis) is down the limit fails open, like the survey's, rather than answering 500.
     """
-    try:
-        usage = get_usage(
-            request, group=STATUS_GROUP, key=client_key, rate=STATUS_RATE, increment=True
-        )
-    except Exception:  # noqa: BLE001 - any cache failure: let the customer look
-        logger.warning("rate-limit cache unavailable; status look-up allowed", exc_info=True)
-        return False
-    return bool(usage and usage["limit"] and usage["should_limit"])
+    return rate_exceeded(request, group=STATUS_GROUP, rate=STATUS_RATE)
 
 
 def public_status(request, code: str):

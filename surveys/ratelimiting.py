@@ -1,25 +1,39 @@
 """Rate limiting of survey submissions by a salted hash of the client address.
 
-The raw address never leaves this module: django-ratelimit only ever sees the hash, and nothing
-is written to the database. The counters live in the default cache (local memory by default,
-Redis in production); if that cache fails the limit fails open, because DESIGN.md promises that
-customers can answer while Redis is down.
+The raw address never leaves this module: the limiter only ever sees the hash, and nothing is
+written to the database. Counting uses the `limits` library's fixed window, kept in Redis in
+production (one round trip per submission: an atomic increment-and-expire script) and in
+process memory by default (RATELIMIT_STORAGE_URI). If the store fails the limit fails open,
+because DESIGN.md promises that customers can answer while Redis is down.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import ipaddress
 import logging
+import re
 
 from django.conf import settings
 from django.http import HttpRequest
-from django_ratelimit.core import get_usage
+from limits import (
+    RateLimitItem,
+    RateLimitItemPerDay,
+    RateLimitItemPerHour,
+    RateLimitItemPerMinute,
+    RateLimitItemPerSecond,
+    parse,
+    storage,
+    strategies,
+)
 
 logger = logging.getLogger(__name__)
 
 SUBMIT_GROUP = "surveys.submit"
 DEFAULT_SUBMIT_RATE = "30/h"
+# A Redis that hangs must not hold a customer's answers for long: the limit then fails open.
+REDIS_TIMEOUTS = {"socket_timeout": 0.5, "socket_connect_timeout": 0.5}
 
 
 def client_address(request: HttpRequest) -> str:
@@ -43,18 +57,54 @@ def client_key(group: str, request: HttpRequest) -> str:
     return hashlib.sha256(f"{salt}:{client_address(request)}".encode()).hexdigest()
 
 
-def submit_rate_exceeded(request: HttpRequest) -> bool:
-    """Count this submission against the client's allowance; True once it is used up."""
-    rate = getattr(settings, "SURVEY_SUBMIT_RATE", DEFAULT_SUBMIT_RATE)
+_SHORT_RATE = re.compile(r"^\s*(\d+)\s*/\s*(\d*)\s*([smhd])\s*$")
+_PERIODS = {
+    "s": RateLimitItemPerSecond,
+    "m": RateLimitItemPerMinute,
+    "h": RateLimitItemPerHour,
+    "d": RateLimitItemPerDay,
+}
+
+
+@functools.cache
+def parse_rate(text: str) -> RateLimitItem:
+    """"30/h", "20/m", "10/5m" (the settings' short form), or any form `limits` reads."""
+    short = _SHORT_RATE.match(text)
+    if short is None:
+        return parse(text)
+    amount, multiples, unit = short.groups()
+    return _PERIODS[unit](int(amount), int(multiples or 1))
+
+
+@functools.cache
+def _limiter(uri: str) -> strategies.FixedWindowRateLimiter:
+    """One per process and store; the Redis client connects lazily, after gunicorn's fork."""
+    options = REDIS_TIMEOUTS if uri.startswith(("redis:", "rediss:")) else {}
+    return strategies.FixedWindowRateLimiter(storage.storage_from_string(uri, **options))
+
+
+def _storage_uri() -> str:
+    return getattr(settings, "RATELIMIT_STORAGE_URI", "") or "memory://"
+
+
+def rate_exceeded(request: HttpRequest, *, group: str, rate: str) -> bool:
+    """Count this request against the client's allowance in `group`; True once it is used up."""
     try:
-        usage = get_usage(
-            request, group=SUBMIT_GROUP, key=client_key, rate=rate, method="POST", increment=True
-        )
-    except Exception:  # noqa: BLE001 - any cache failure: let the customer answer
-        logger.warning("rate-limit cache unavailable; submission allowed", exc_info=True)
+        limiter = _limiter(_storage_uri())
+        return not limiter.hit(parse_rate(rate), group, client_key(group, request))
+    except Exception:  # noqa: BLE001 - any store failure: let the customer through
+        logger.warning("rate-limit store unavailable; %s allowed", group, exc_info=True)
         return False
-    if usage is None:
-        return False
-    if usage["limit"] == 0:  # django-ratelimit's way of saying the cache did not answer
-        return False
-    return usage["should_limit"]
+
+
+def submit_rate_exceeded(request: HttpRequest) -> bool:
+    return rate_exceeded(
+        request,
+        group=SUBMIT_GROUP,
+        rate=getattr(settings, "SURVEY_SUBMIT_RATE", DEFAULT_SUBMIT_RATE),
+    )
+
+
+def rate_limits_reset() -> None:
+    """Forget every count (tests; or the survey team after a false alarm)."""
+    _limiter(_storage_uri()).storage.reset()

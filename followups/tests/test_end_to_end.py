@@ -6,7 +6,6 @@ import datetime
 import re
 
 from django.core import mail
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,7 +19,6 @@ CODE_RE = re.compile(r'id="tracking-code">([A-Z0-9]{10})<')
 def test_comment_code_triage_assignment_action_resolution_status(
     client, campaign, units, django_capture_on_commit_callbacks
 ):
-    cache.clear()
     ksc = units[0]
     manager = factories.unit_manager(ksc, "quanly.ksc")
     manager.email = "quanly.ksc@kbnn.invalid"

@@ -5,9 +5,6 @@ from __future__ import annotations
 import re
 import uuid
 
-import pytest
-from django.core.cache import cache
-
 from surveys.models import Answer, Campaign, RefusalCount, Response, ResponseContact
 from surveys.tests import factories
 
@@ -44,10 +41,3 @@ def refusals(reason: str) -> int:
     return sum(RefusalCount.objects.filter(reason=reason).values_list("count", flat=True))
 
 
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    """Every test starts with a full allowance: the rate-limit counters live in the cache,
-    which outlives a test (all test clients post from 127.0.0.1)."""
-    cache.clear()
-    yield
-    cache.clear()

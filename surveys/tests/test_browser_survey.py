@@ -9,7 +9,6 @@ from django.urls import reverse
 
 from surveys.models import Response
 from surveys.tests import factories
-from surveys.tests.survey_posts import fresh_rate_limits  # noqa: F401 (autouse fixture)
 
 
 @pytest.mark.browser
