@@ -194,7 +194,7 @@ def customer(port, prefix, units, groups, stop_at, tally: Tally, seed: int) -> N
             clock = time.perf_counter()
             target = urllib.parse.urlsplit(location)
             thanks = f"{target.path}?{target.query}" if target.query else target.path
-            status, _, _, _ = request(port, "GET", thanks)
+            status, _, _, _ = request(port, "GET", thanks, cookie=cookie)  # as a browser does
             times.append(time.perf_counter() - clock)
             if status != 200:
                 tally.error(f"thanks {status}")

@@ -118,10 +118,9 @@ class SurveyForm(forms.Form):
             del self.fields["respondent_group"]
         else:
             self.fields["respondent_group"].choices = [(g.pk, _group_label(g)) for g in groups]
-        # The answers are validated by answers_check and drawn by the lean template; these
-        # fields only hold the errors shown beside each question, so one stateless field serves.
-        for question in questions:
-            self.fields[QUESTION_PREFIX + question.code] = _ANSWER_FIELD
+        # The answers are not Django fields: answers_check validates them (as the service
+        # does), the lean template draws them, and their errors are kept here by input name.
+        self.answer_errors: dict[str, list[str]] = {}
 
     # --- what the view and template need
     def aspect_blocks(self) -> list[AspectBlock]:
@@ -147,25 +146,39 @@ class SurveyForm(forms.Form):
             Option(value, label, f"id_{name}_{i}", value == current)
             for i, (value, label) in enumerate(answer_choices(question.allow_no_opinion))
         ]
-        errors = list(self.errors.get(name, [])) if self.is_bound else []
+        errors = self.answer_errors.get(name, []) if self.is_bound else []
         return QuestionRow(question, name, question.label, options, errors)
 
     def error_links(self) -> list[tuple[str, str, str]]:
-        """(anchor, what, message) for each field in error, for the summary above the form."""
-        labels = {QUESTION_PREFIX + q.code: q.label for q in self.questions}
+        """(anchor, what, message) for each field in error, in page order, for the summary."""
         links = []
-        for name, messages in self.errors.items():
-            if name == NON_FIELD or name not in self.fields or self.fields[name].widget.is_hidden:
+        for name in self._page_order():
+            messages = self.answer_errors.get(name) or self.errors.get(name)
+            if not messages:
                 continue
             # Anchors on the inputs themselves, so following a link moves the keyboard focus.
-            if name in labels:
-                anchor, what = f"id_{name}_0", Truncator(labels[name]).words(8)
+            if name in self.answer_errors:
+                label = next(q.label for q in self.questions if QUESTION_PREFIX + q.code == name)
+                anchor, what = f"id_{name}_0", Truncator(label).words(8)
             else:
                 radios = isinstance(self.fields[name].widget, forms.RadioSelect)
                 anchor = f"id_{name}_0" if radios else f"id_{name}"
                 what = str(self.fields[name].label)
             links.append((anchor, what, " ".join(messages)))
         return links
+
+    def _page_order(self) -> list[str]:
+        visible = [name for name, field in self.fields.items() if not field.widget.is_hidden]
+        group = [name for name in visible if name == "respondent_group"]
+        answers = [QUESTION_PREFIX + q.code for q in self.questions]
+        return group + answers + [name for name in visible if name not in group]
+
+    @property
+    def has_errors(self) -> bool:
+        return bool(self.errors or self.answer_errors)
+
+    def is_valid(self) -> bool:
+        return super().is_valid() and not self.answer_errors
 
     def raw_answers(self) -> dict[str, str | None]:
         """Every q_* key posted (unknown codes included, so the service can refuse them)."""
@@ -191,11 +204,13 @@ class SurveyForm(forms.Form):
         return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
     def add_service_errors(self, errors: Mapping[str, list[str]]) -> None:
-        """Put the service's errors beside their fields; the rest above the form."""
+        """Put the service's errors beside their questions or fields; the rest above the form."""
+        codes = {q.code for q in self.questions}
         for key, messages in errors.items():
-            name = QUESTION_PREFIX + key if QUESTION_PREFIX + key in self.fields else key
-            if name not in self.fields or name == NON_FIELD:
-                name = None
+            if key in codes:
+                self.answer_errors.setdefault(QUESTION_PREFIX + key, []).extend(messages)
+                continue
+            name = key if key in self.fields and key != NON_FIELD else None
             for message in messages:
                 self.add_error(name, message)
 
@@ -232,9 +247,6 @@ class SurveyForm(forms.Form):
                 _("Tick this box to let us keep your contact details, or leave them empty."),
             )
         return cleaned
-
-
-_ANSWER_FIELD = forms.CharField(required=False)
 
 
 def answer_choices(allow_no_opinion: bool) -> list[tuple[str, str]]:

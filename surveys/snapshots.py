@@ -8,12 +8,18 @@ the same transaction as any change to those tables, so a snapshot is never used 
 is committed. What depends on the day (a campaign's dates, a unit's validity) is still checked on
 every request against the snapshot's rows.
 
+A page that only shows the form (GET) may skip the token for a moment
+(SURVEY_PAGE_RECHECK_SECONDS, 1 s by default) after it was last confirmed: such a page is no
+staler than one loaded a second earlier, and what it submits is checked against a confirmed
+snapshot.
+
 The shared model instances are read-only by convention: nothing on the customer's path saves
 them. On SQLite (no triggers) nothing is kept and every call reads afresh.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -21,7 +27,16 @@ from django.db import connection
 from .models import Campaign, ConfigStamp, Question, RespondentGroup, Unit
 
 MAX_SNAPSHOTS = 64
-_snapshots: dict[tuple, tuple[str, CampaignSnapshot]] = {}
+
+
+@dataclass
+class _Kept:
+    token: str
+    snapshot: CampaignSnapshot
+    confirmed_at: float  # time.monotonic() of the last token read that matched
+
+
+_snapshots: dict[tuple, _Kept] = {}
 
 
 @dataclass(frozen=True)
@@ -47,21 +62,33 @@ def config_token() -> str | None:
     return row[0] if row else None
 
 
-def campaign_snapshot(slug: str) -> CampaignSnapshot | None:
-    """The campaign with this slug and what its survey is made of; None if there is none."""
-    token = config_token()
+def campaign_snapshot(slug: str, *, recheck_after: float = 0.0) -> CampaignSnapshot | None:
+    """The campaign with this slug and what its survey is made of; None if there is none.
+
+    `recheck_after`: seconds during which a snapshot confirmed current is used without reading
+    the token again (only for showing a page; 0, always read, for anything that writes).
+    """
     key = (connection.alias, connection.settings_dict["NAME"], slug)
-    if token is not None:
-        kept = _snapshots.get(key)
-        if kept is not None and kept[0] == token:
-            return kept[1]
+    kept = _snapshots.get(key)
+    if kept is not None and time.monotonic() - kept.confirmed_at < recheck_after:
+        return kept.snapshot
+    token = config_token()
+    if token is not None and kept is not None and kept.token == token:
+        kept.confirmed_at = time.monotonic()
+        return kept.snapshot
+    now = time.monotonic()
     snapshot = _read(slug)
     if token is not None and snapshot is not None:
         # Read after the token: a change committed in between only causes one more reading.
         if len(_snapshots) >= MAX_SNAPSHOTS:
             _snapshots.clear()
-        _snapshots[key] = (token, snapshot)
+        _snapshots[key] = _Kept(token, snapshot, now)
     return snapshot
+
+
+def snapshots_forget() -> None:
+    """Drop every kept snapshot (tests that let pages skip the token)."""
+    _snapshots.clear()
 
 
 def _read(slug: str) -> CampaignSnapshot | None:

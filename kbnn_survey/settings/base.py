@@ -162,6 +162,9 @@ INVITATION_EMAIL_BATCH = env.int("INVITATION_EMAIL_BATCH", default=50)
 # in Redis when there is one (shared by every worker), else in each process's memory.
 SURVEY_SUBMIT_RATE = env("SURVEY_SUBMIT_RATE", default="30/h")
 RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", default=REDIS_URL or "memory://")
+# Seconds a survey page (not a submission) may be shown from a campaign snapshot confirmed
+# current that long ago without asking the database again (surveys.snapshots).
+SURVEY_PAGE_RECHECK_SECONDS = env.float("SURVEY_PAGE_RECHECK_SECONDS", default=1.0)
 # Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 # SQLite cannot enforce RefusalCount's "one row per day and reason, also without a campaign"

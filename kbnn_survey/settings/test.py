@@ -14,4 +14,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LANGUAGE_CODE = "vi"
+# Tests change a campaign and look at its page at once; test_snapshots covers the delay itself.
+SURVEY_PAGE_RECHECK_SECONDS = 0.0
 DEMO_ALLOWED = True

@@ -115,3 +115,19 @@ def test_a_unit_removed_from_the_campaign_is_refused(postgres, client, campaign,
     campaign.units.remove(unit)
     assert client.post(url, answers_post(campaign)).status_code == 404
     assert not Response.objects.exists()
+
+
+def test_a_page_may_use_a_snapshot_confirmed_a_moment_ago_but_a_post_never(
+    postgres, client, campaign, unit, settings, django_assert_num_queries
+):
+    settings.SURVEY_PAGE_RECHECK_SECONDS = 60
+    snapshots.snapshots_forget()  # earlier tests' campaigns had the same slug
+    url = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    assert client.get(url).status_code == 200
+    Campaign.objects.filter(pk=campaign.pk).update(status=CampaignStatus.CLOSED)
+    with django_assert_num_queries(0):
+        assert client.get(url).status_code == 200  # the page, as it was a moment ago
+    before = counts()
+    assert client.post(url, answers_post(campaign)).status_code == 410
+    assert counts() == before
+    assert client.get(url).status_code == 410  # the POST confirmed the change

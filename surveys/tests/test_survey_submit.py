@@ -120,8 +120,10 @@ def test_bad_input_is_refused_beside_its_field_and_stores_nothing(
     assert counts() == before
     form = reply.context["form"]
     assert not form.is_valid()
-    errors = form.errors.get(field) if field else form.non_field_errors()
-    assert errors, form.errors
+    errors = (form.errors.get(field) or form.answer_errors.get(field)) if field else (
+        form.non_field_errors()
+    )
+    assert errors, (form.errors, form.answer_errors)
     # Shown on the page, in Vietnamese by default.
     assert str(errors[0]) in reply.content.decode()
     # The summary above the form links to the field (its first input), to move the focus there.
@@ -141,7 +143,7 @@ def test_no_opinion_is_refused_where_the_question_does_not_allow_it(client, camp
     before = counts()
     reply = client.post(url, answers_post(campaign, q_C5="na"))
     assert reply.status_code == 200
-    assert reply.context["form"].errors["q_C5"]
+    assert reply.context["form"].answer_errors["q_C5"]
     assert counts() == before
 
 

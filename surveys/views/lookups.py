@@ -53,9 +53,11 @@ def campaign_accepting(campaign: Campaign | None) -> Campaign:
     return campaign
 
 
-def open_campaign_unit(slug: str, code: str) -> tuple[CampaignSnapshot, Unit]:
+def open_campaign_unit(
+    slug: str, code: str, *, recheck_after: float = 0.0
+) -> tuple[CampaignSnapshot, Unit]:
     """The campaign's snapshot and the unit, if both accept answers today."""
-    snapshot = campaign_snapshot(slug)
+    snapshot = campaign_snapshot(slug, recheck_after=recheck_after)
     campaign = campaign_accepting(snapshot.campaign if snapshot else None)
     return snapshot, campaign_unit(campaign, snapshot.units_by_code.get(code))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
@@ -47,7 +48,9 @@ def request_channel(request: HttpRequest) -> str:
 @require_http_methods(["GET", "POST"])
 @unavailable_page
 def unit_survey(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
-    snapshot, unit = lookups.open_campaign_unit(slug, unit_code)
+    # Showing the form may use a snapshot confirmed a moment ago; a submission never does.
+    recheck_after = 0.0 if request.method == "POST" else settings.SURVEY_PAGE_RECHECK_SECONDS
+    snapshot, unit = lookups.open_campaign_unit(slug, unit_code, recheck_after=recheck_after)
     channel = request_channel(request)
     lookups.channel_accepted(snapshot.campaign, channel)
     return _survey(
