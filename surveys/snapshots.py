@@ -57,6 +57,10 @@ def config_token() -> str | None:
         return None
     table = ConfigStamp._meta.db_table
     with connection.cursor() as cursor:
+        # The per-request health check may have just read it (kbnn_survey.db.postgresql).
+        checked = getattr(connection, "checked_stamp", None)
+        if checked is not None:
+            return checked[0]
         cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - a model's table
         row = cursor.fetchone()
     return row[0] if row else None

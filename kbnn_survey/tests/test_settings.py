@@ -111,7 +111,7 @@ def test_production_profile_uses_postgres_redis_and_persistent_connections():
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert seen == [
-        "django.db.backends.postgresql",
+        "kbnn_survey.db.postgresql",  # Django's, its health check reading the config stamp
         "True",
         "True",
         "False",
