@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils.functional import cached_property
 from django.utils.text import Truncator
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ QUESTION_PREFIX = "q_"
 NO_OPINION = "na"
 HONEYPOT_FIELD = "website"
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
+CONTACT_INPUTS = ("contact_consent", *CONTACT_FIELDS)
 
 
 def contact_purpose() -> str:
@@ -58,6 +60,50 @@ class AspectBlock:
     rows: list[QuestionRow]
 
 
+class ContactForm(forms.Form):
+    """The optional contact details, behind their consent box (Decree 13/2023/NĐ-CP).
+
+    Apart from SurveyForm so that the many answers without contact details skip these fields
+    entirely; the page shows them through `SurveyForm.contact_form` with the same names.
+    """
+
+    contact_consent = forms.BooleanField(
+        label=_(
+            "I agree that the survey team may contact me about my suggestions. My contact "
+            "details are kept apart from my answers and used for this purpose only "
+            "(Decree 13/2023/NĐ-CP on personal data protection)."
+        ),
+        required=False,
+    )
+    contact_name = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
+    contact_phone = forms.CharField(
+        label=_("Phone"),
+        required=False,
+        max_length=30,
+        validators=[
+            RegexValidator(r"^\+?[0-9 .()-]{8,20}$", _("Enter a phone number of 8 to 15 digits."))
+        ],
+    )
+    contact_email = forms.EmailField(label=_("E-mail"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        given = [name for name in CONTACT_FIELDS if cleaned.get(name)]
+        if cleaned.get("contact_consent") and not (
+            cleaned.get("contact_phone") or cleaned.get("contact_email")
+        ):
+            if not self.has_error("contact_phone") and not self.has_error("contact_email"):
+                self.add_error(
+                    "contact_phone", _("Give a phone number or an e-mail address, or untick.")
+                )
+        elif given and not cleaned.get("contact_consent"):
+            self.add_error(
+                "contact_consent",
+                _("Tick this box to let us keep your contact details, or leave them empty."),
+            )
+        return cleaned
+
+
 class SurveyForm(forms.Form):
     idempotency_key = forms.UUIDField(
         widget=forms.HiddenInput,
@@ -85,25 +131,6 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
         help_text=_("Do not write your name or other personal details here."),
     )
-    contact_consent = forms.BooleanField(
-        label=_(
-            "I agree that the survey team may contact me about my suggestions. My contact "
-            "details are kept apart from my answers and used for this purpose only "
-            "(Decree 13/2023/NĐ-CP on personal data protection)."
-        ),
-        required=False,
-    )
-    contact_name = forms.CharField(label=_("Name or organisation"), required=False, max_length=200)
-    contact_phone = forms.CharField(
-        label=_("Phone"),
-        required=False,
-        max_length=30,
-        validators=[
-            RegexValidator(r"^\+?[0-9 .()-]{8,20}$", _("Enter a phone number of 8 to 15 digits."))
-        ],
-    )
-    contact_email = forms.EmailField(label=_("E-mail"), required=False)
-
     def __init__(
         self,
         *args,
@@ -152,8 +179,11 @@ class SurveyForm(forms.Form):
     def error_links(self) -> list[tuple[str, str, str]]:
         """(anchor, what, message) for each field in error, in page order, for the summary."""
         links = []
+        contact_errors = self._contact_errors()
         for name in self._page_order():
-            messages = self.answer_errors.get(name) or self.errors.get(name)
+            messages = (
+                self.answer_errors.get(name) or self.errors.get(name) or contact_errors.get(name)
+            )
             if not messages:
                 continue
             # Anchors on the inputs themselves, so following a link moves the keyboard focus.
@@ -161,9 +191,10 @@ class SurveyForm(forms.Form):
                 label = next(q.label for q in self.questions if QUESTION_PREFIX + q.code == name)
                 anchor, what = f"id_{name}_0", Truncator(label).words(8)
             else:
-                radios = isinstance(self.fields[name].widget, forms.RadioSelect)
+                field = self.fields.get(name) or self.contact_form.fields[name]
+                radios = isinstance(field.widget, forms.RadioSelect)
                 anchor = f"id_{name}_0" if radios else f"id_{name}"
-                what = str(self.fields[name].label)
+                what = str(field.label)
             links.append((anchor, what, " ".join(messages)))
         return links
 
@@ -171,14 +202,19 @@ class SurveyForm(forms.Form):
         visible = [name for name, field in self.fields.items() if not field.widget.is_hidden]
         group = [name for name in visible if name == "respondent_group"]
         answers = [QUESTION_PREFIX + q.code for q in self.questions]
-        return group + answers + [name for name in visible if name not in group]
+        rest = [name for name in visible if name not in group]
+        return group + answers + rest + list(CONTACT_INPUTS)
 
     @property
     def has_errors(self) -> bool:
-        return bool(self.errors or self.answer_errors)
+        return bool(self.errors or self.answer_errors or self._contact_errors())
 
     def is_valid(self) -> bool:
-        return super().is_valid() and not self.answer_errors
+        valid = super().is_valid() and not self.answer_errors
+        return (self.contact_form.is_valid() and valid) if self.contact_given else valid
+
+    def _contact_errors(self):
+        return self.contact_form.errors if self.is_bound and self.contact_given else {}
 
     def raw_answers(self) -> dict[str, str | None]:
         """Every q_* key posted (unknown codes included, so the service can refuse them)."""
@@ -189,13 +225,24 @@ class SurveyForm(forms.Form):
                 answers[code] = None if value == NO_OPINION else value
         return answers
 
+    @cached_property
+    def contact_form(self) -> ContactForm:
+        """Bound to the same data, so what was entered is shown again with its errors."""
+        return ContactForm(self.data if self.is_bound else None)
+
+    @property
+    def contact_given(self) -> bool:
+        """Consent ticked or any contact detail typed (else the contact form is skipped)."""
+        return any(str(self.data.get(name, "")).strip() for name in CONTACT_INPUTS)
+
     def contact(self) -> dict[str, str] | None:
-        if not self.cleaned_data.get("contact_consent"):
+        if not self.contact_given or not self.contact_form.cleaned_data.get("contact_consent"):
             return None
+        cleaned = self.contact_form.cleaned_data
         return {
-            "name": self.cleaned_data.get("contact_name", ""),
-            "phone": self.cleaned_data.get("contact_phone", ""),
-            "email": self.cleaned_data.get("contact_email", ""),
+            "name": cleaned.get("contact_name", ""),
+            "phone": cleaned.get("contact_phone", ""),
+            "email": cleaned.get("contact_email", ""),
             "purpose": contact_purpose(),
         }
 
@@ -233,19 +280,6 @@ class SurveyForm(forms.Form):
         cleaned = super().clean()
         _scores, errors = answers_check(self.questions, self.raw_answers())
         self.add_service_errors(errors)
-        given = [name for name in CONTACT_FIELDS if cleaned.get(name)]
-        if cleaned.get("contact_consent") and not (
-            cleaned.get("contact_phone") or cleaned.get("contact_email")
-        ):
-            if not self.has_error("contact_phone") and not self.has_error("contact_email"):
-                self.add_error(
-                    "contact_phone", _("Give a phone number or an e-mail address, or untick.")
-                )
-        elif given and not cleaned.get("contact_consent"):
-            self.add_error(
-                "contact_consent",
-                _("Tick this box to let us keep your contact details, or leave them empty."),
-            )
         return cleaned
 
 

@@ -120,10 +120,15 @@ def test_bad_input_is_refused_beside_its_field_and_stores_nothing(
     assert counts() == before
     form = reply.context["form"]
     assert not form.is_valid()
-    errors = (form.errors.get(field) or form.answer_errors.get(field)) if field else (
-        form.non_field_errors()
-    )
-    assert errors, (form.errors, form.answer_errors)
+    if field:
+        errors = (
+            form.errors.get(field)
+            or form.answer_errors.get(field)
+            or form.contact_form.errors.get(field)
+        )
+    else:
+        errors = form.non_field_errors()
+    assert errors, (form.errors, form.answer_errors, form.contact_form.errors)
     # Shown on the page, in Vietnamese by default.
     assert str(errors[0]) in reply.content.decode()
     # The summary above the form links to the field (its first input), to move the focus there.
