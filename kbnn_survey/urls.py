@@ -8,6 +8,8 @@ admin.site.site_title = "Khảo sát KBNN"
 admin.site.index_title = "Quản trị khảo sát"
 
 urlpatterns = [
+    # The customers' pages first: they are most of the traffic, and resolving walks this list.
+    path("", include("surveys.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
@@ -16,7 +18,6 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("", include("followups.urls")),
     path("", include("fieldwork.urls")),
-    path("", include("surveys.urls")),
 ]
 
 # MEDIA_ROOT is never served as such, not even with DEBUG: report workbooks and evidence files

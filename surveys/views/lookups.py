@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
@@ -23,8 +25,8 @@ def open_campaign(slug: str) -> Campaign:
     return campaign_accepting(campaign)
 
 
-def campaign_accepting(campaign: Campaign | None) -> Campaign:
-    today = timezone.localdate()
+def campaign_accepting(campaign: Campaign | None, today: datetime.date | None = None) -> Campaign:
+    today = today or timezone.localdate()
     if campaign is None or campaign.status == CampaignStatus.DRAFT:
         raise Unavailable(
             404,
@@ -58,13 +60,14 @@ def open_campaign_unit(
 ) -> tuple[CampaignSnapshot, Unit]:
     """The campaign's snapshot and the unit, if both accept answers today."""
     snapshot = campaign_snapshot(slug, recheck_after=recheck_after)
-    campaign = campaign_accepting(snapshot.campaign if snapshot else None)
-    return snapshot, campaign_unit(campaign, snapshot.units_by_code.get(code))
+    today = timezone.localdate()
+    campaign = campaign_accepting(snapshot.campaign if snapshot else None, today)
+    return snapshot, campaign_unit(campaign, snapshot.units_by_code.get(code), today)
 
 
-def campaign_unit(campaign: Campaign, unit: Unit | None) -> Unit:
+def campaign_unit(campaign: Campaign, unit: Unit | None, today: datetime.date) -> Unit:
     """`unit`, the campaign's unit with this code, if valid today: 404 none, 410 out of service."""
-    if unit is not None and unit.is_valid_on(timezone.localdate()):
+    if unit is not None and unit.is_valid_on(today):
         return unit
     picker = (reverse("surveys:unit_picker", args=[campaign.slug]), _("Choose your unit"))
     if unit is None:
