@@ -1,6 +1,6 @@
 """Benchmark of the customer's survey: many concurrent customers against gunicorn on PostgreSQL.
 
-    .venv/bin/python bench/submit.py [--customers 16] [--duration 20] [--workers 2]
+    .venv/bin/python bench/submit.py [--customers 16] [--duration 40] [--rounds 8] [--workers 2]
 
 Each customer, in a loop: GET a unit's survey, read the CSRF token and the idempotency key, POST
 the answers, follow the redirect to the thank-you page (one "fill"). The same load then runs
@@ -267,10 +267,15 @@ def report(name: str, tally: Tally, stored: int, elapsed: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--customers", type=int, default=16)
-    parser.add_argument("--duration", type=float, default=20.0, help="seconds per phase")
+    parser.add_argument("--duration", type=float, default=40.0, help="seconds per side")
     parser.add_argument("--warmup", type=float, default=3.0)
     parser.add_argument("--alone", type=float, default=6.0, help="seconds of one customer alone")
-    parser.add_argument("--rounds", type=int, default=4, help="alternating rounds per phase")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=8,
+        help="alternating rounds per side (this machine's speed drifts within a minute)",
+    )
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument(
         "--threads", type=int, default=1, help="threads per worker (>1: gthread workers)"
