@@ -8,6 +8,7 @@ when it writes.
 from __future__ import annotations
 
 import hashlib
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -273,6 +274,39 @@ class SurveyForm(forms.Form):
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     # --- validation
+    def full_clean(self):
+        """A complete, well-formed answer (the usual case) is read without Django's per-field
+        cleaning, to the same cleaned_data; anything else takes the usual path, for its
+        messages. response_submit checks everything again either way."""
+        quick = self._clean_quickly() if self.is_bound else None
+        if quick is None:
+            return super().full_clean()
+        self._errors = forms.utils.ErrorDict()
+        self.cleaned_data = quick
+
+    def _clean_quickly(self) -> dict | None:
+        data = self.data
+        try:
+            key = uuid.UUID(str(data.get("idempotency_key", "")).strip())
+        except ValueError:
+            return None
+        comment = str(data.get("comment", "")).strip()
+        if len(comment) > COMMENT_MAX_LENGTH:
+            return None
+        cleaned = {
+            "idempotency_key": key,
+            HONEYPOT_FIELD: str(data.get(HONEYPOT_FIELD, "")).strip(),
+            "comment": comment,
+        }
+        if "respondent_group" in self.fields:
+            group = {str(pk): g for pk, g in self.groups.items()}.get(data.get("respondent_group"))
+            if group is None:
+                return None
+            cleaned["respondent_group"] = group
+        if answers_check(self.questions, self.raw_answers())[1]:
+            return None
+        return cleaned
+
     def clean_respondent_group(self) -> RespondentGroup:
         return self.groups[self.cleaned_data["respondent_group"]]
 

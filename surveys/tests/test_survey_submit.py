@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 
 import pytest
 from django.urls import reverse
@@ -269,3 +270,26 @@ def test_customers_can_answer_while_the_rate_limit_cache_is_down(client, campaig
     reply = client.post(url, answers_post(campaign))
     assert reply.status_code == 302
     assert counts()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "override",
+    [{}, {"comment": "  Rất tốt  "}, {"q_C3": "na"}, {"idempotency_key": f"{{{uuid.uuid4()}}}"}],
+)
+def test_the_quick_reading_of_a_valid_form_equals_djangos(campaign, override):
+    from django.forms import Form
+    from django.http import QueryDict
+
+    from surveys.forms import SurveyForm
+    from surveys.models import RespondentGroup
+
+    data = QueryDict(mutable=True)
+    data.update(answers_post(campaign, "4", **override))
+    questions = list(campaign.questionnaire.questions.all())
+    groups = list(RespondentGroup.objects.filter(is_active=True))
+    quick = SurveyForm(data, questions=questions, groups=groups)
+    assert quick._clean_quickly() is not None and quick.is_valid()
+    usual = SurveyForm(data, questions=questions, groups=groups)
+    Form.full_clean(usual)  # Django's own path
+    assert not usual.errors and not usual.answer_errors
+    assert quick.cleaned_data == usual.cleaned_data
