@@ -61,6 +61,66 @@ class AspectBlock:
     rows: list[QuestionRow]
 
 
+@dataclass(frozen=True)
+class SurveyEntry:
+    """What a valid survey form gives `response_submit`."""
+
+    idempotency_key: uuid.UUID
+    respondent_group: RespondentGroup | None  # None behind an invitation, which carries it
+    answers: dict[str, str | None]
+    comment: str
+    contact: dict[str, str] | None
+
+
+def posted_answers(data: Mapping[str, str]) -> dict[str, str | None]:
+    """Every q_* key posted (unknown codes included, so the service can refuse them)."""
+    answers: dict[str, str | None] = {}
+    for key, value in data.items():
+        if key.startswith(QUESTION_PREFIX):
+            answers[key[len(QUESTION_PREFIX) :]] = None if value == NO_OPINION else value
+    return answers
+
+
+def honeypot_filled(data: Mapping[str, str]) -> bool:
+    return bool(str(data.get(HONEYPOT_FIELD, "")).strip())
+
+
+def contact_given(data: Mapping[str, str]) -> bool:
+    """Consent ticked or any contact detail typed (else the contact form is skipped)."""
+    return any(str(data.get(name, "")).strip() for name in CONTACT_INPUTS)
+
+
+def quick_entry(
+    data: Mapping[str, str],
+    *,
+    questions: list[Question],
+    groups: list[RespondentGroup] | None,
+) -> SurveyEntry | None:
+    """The entry of a complete, well-formed form without contact details (the usual answer),
+    read without building a SurveyForm; None for anything else, which SurveyForm then reads
+    with its messages. Gives what SurveyForm(data).entry() gives (tested); response_submit
+    checks everything again either way."""
+    if contact_given(data):
+        return None
+    try:
+        key = uuid.UUID(str(data.get("idempotency_key", "")).strip())
+    except ValueError:
+        return None
+    comment = str(data.get("comment", "")).strip()
+    if len(comment) > COMMENT_MAX_LENGTH:
+        return None
+    group = None
+    if groups is not None:  # as the form's choice field: the posted value as is
+        posted = data.get("respondent_group")
+        group = next((g for g in groups if str(g.pk) == posted), None)
+        if group is None:
+            return None
+    answers = posted_answers(data)
+    if answers_check(questions, answers)[1]:
+        return None
+    return SurveyEntry(key, group, answers, comment, contact=None)
+
+
 class ContactForm(forms.Form):
     """The optional contact details, behind their consent box (Decree 13/2023/NĐ-CP).
 
@@ -132,6 +192,7 @@ class SurveyForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
         help_text=_("Do not write your name or other personal details here."),
     )
+
     def __init__(
         self,
         *args,
@@ -217,14 +278,16 @@ class SurveyForm(forms.Form):
     def _contact_errors(self):
         return self.contact_form.errors if self.is_bound and self.contact_given else {}
 
-    def raw_answers(self) -> dict[str, str | None]:
-        """Every q_* key posted (unknown codes included, so the service can refuse them)."""
-        answers: dict[str, str | None] = {}
-        for key, value in self.data.items():
-            if key.startswith(QUESTION_PREFIX):
-                code = key[len(QUESTION_PREFIX) :]
-                answers[code] = None if value == NO_OPINION else value
-        return answers
+    def entry(self) -> SurveyEntry:
+        """What the valid form gives response_submit (call after is_valid())."""
+        cleaned = self.cleaned_data
+        return SurveyEntry(
+            idempotency_key=cleaned["idempotency_key"],
+            respondent_group=cleaned.get("respondent_group"),
+            answers=posted_answers(self.data),
+            comment=cleaned["comment"],
+            contact=self.contact(),
+        )
 
     @cached_property
     def contact_form(self) -> ContactForm:
@@ -233,8 +296,7 @@ class SurveyForm(forms.Form):
 
     @property
     def contact_given(self) -> bool:
-        """Consent ticked or any contact detail typed (else the contact form is skipped)."""
-        return any(str(self.data.get(name, "")).strip() for name in CONTACT_INPUTS)
+        return contact_given(self.data)
 
     def contact(self) -> dict[str, str] | None:
         if not self.contact_given or not self.contact_form.cleaned_data.get("contact_consent"):
@@ -246,10 +308,6 @@ class SurveyForm(forms.Form):
             "email": cleaned.get("contact_email", ""),
             "purpose": contact_purpose(),
         }
-
-    @property
-    def honeypot_filled(self) -> bool:
-        return bool(self.data.get(HONEYPOT_FIELD, "").strip())
 
     def add_service_errors(self, errors: Mapping[str, list[str]]) -> None:
         """Put the service's errors beside their questions or fields; the rest above the form."""
@@ -274,45 +332,12 @@ class SurveyForm(forms.Form):
         return hashlib.sha256(repr(parts).encode()).hexdigest()
 
     # --- validation
-    def full_clean(self):
-        """A complete, well-formed answer (the usual case) is read without Django's per-field
-        cleaning, to the same cleaned_data; anything else takes the usual path, for its
-        messages. response_submit checks everything again either way."""
-        quick = self._clean_quickly() if self.is_bound else None
-        if quick is None:
-            return super().full_clean()
-        self._errors = forms.utils.ErrorDict()
-        self.cleaned_data = quick
-
-    def _clean_quickly(self) -> dict | None:
-        data = self.data
-        try:
-            key = uuid.UUID(str(data.get("idempotency_key", "")).strip())
-        except ValueError:
-            return None
-        comment = str(data.get("comment", "")).strip()
-        if len(comment) > COMMENT_MAX_LENGTH:
-            return None
-        cleaned = {
-            "idempotency_key": key,
-            HONEYPOT_FIELD: str(data.get(HONEYPOT_FIELD, "")).strip(),
-            "comment": comment,
-        }
-        if "respondent_group" in self.fields:
-            group = {str(pk): g for pk, g in self.groups.items()}.get(data.get("respondent_group"))
-            if group is None:
-                return None
-            cleaned["respondent_group"] = group
-        if answers_check(self.questions, self.raw_answers())[1]:
-            return None
-        return cleaned
-
     def clean_respondent_group(self) -> RespondentGroup:
         return self.groups[self.cleaned_data["respondent_group"]]
 
     def clean(self):
         cleaned = super().clean()
-        _scores, errors = answers_check(self.questions, self.raw_answers())
+        _scores, errors = answers_check(self.questions, posted_answers(self.data))
         self.add_service_errors(errors)
         return cleaned
 

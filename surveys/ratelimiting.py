@@ -68,7 +68,7 @@ _PERIODS = {
 
 @functools.cache
 def parse_rate(text: str) -> RateLimitItem:
-    """"30/h", "20/m", "10/5m" (the settings' short form), or any form `limits` reads."""
+    """ "30/h", "20/m", "10/5m" (the settings' short form), or any form `limits` reads."""
     short = _SHORT_RATE.match(text)
     if short is None:
         return parse(text)

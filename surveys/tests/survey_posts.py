@@ -39,5 +39,3 @@ def counts() -> tuple[int, int, int]:
 
 def refusals(reason: str) -> int:
     return sum(RefusalCount.objects.filter(reason=reason).values_list("count", flat=True))
-
-

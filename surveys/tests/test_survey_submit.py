@@ -276,20 +276,46 @@ def test_customers_can_answer_while_the_rate_limit_cache_is_down(client, campaig
     "override",
     [{}, {"comment": "  Rất tốt  "}, {"q_C3": "na"}, {"idempotency_key": f"{{{uuid.uuid4()}}}"}],
 )
-def test_the_quick_reading_of_a_valid_form_equals_djangos(campaign, override):
-    from django.forms import Form
+def test_the_quick_reading_of_a_valid_form_equals_the_forms(campaign, override):
     from django.http import QueryDict
 
-    from surveys.forms import SurveyForm
+    from surveys.forms import SurveyForm, quick_entry
     from surveys.models import RespondentGroup
 
     data = QueryDict(mutable=True)
     data.update(answers_post(campaign, "4", **override))
     questions = list(campaign.questionnaire.questions.all())
     groups = list(RespondentGroup.objects.filter(is_active=True))
-    quick = SurveyForm(data, questions=questions, groups=groups)
-    assert quick._clean_quickly() is not None and quick.is_valid()
-    usual = SurveyForm(data, questions=questions, groups=groups)
-    Form.full_clean(usual)  # Django's own path
-    assert not usual.errors and not usual.answer_errors
-    assert quick.cleaned_data == usual.cleaned_data
+    quick = quick_entry(data, questions=questions, groups=groups)
+    form = SurveyForm(data, questions=questions, groups=groups)
+    assert form.is_valid()
+    assert quick is not None and quick == form.entry()
+
+
+@pytest.mark.parametrize(
+    "override",
+    [
+        {"q_C3": "7"},
+        {"q_C1": None},
+        {"q_NOPE": "3"},
+        {"respondent_group": " {payer}"},
+        {"respondent_group": "999999"},
+        {"idempotency_key": "not-a-key"},
+        {"comment": "x" * 2001},
+        {"contact_consent": "on", "contact_phone": "0905123456"},
+        {"contact_name": "Nguyễn Văn A"},
+    ],
+)
+def test_the_quick_reading_leaves_anything_unusual_to_the_form(campaign, override):
+    from django.http import QueryDict
+
+    from surveys.forms import quick_entry
+    from surveys.models import RespondentGroup
+
+    payer = str(factories.group("payer").pk)
+    override = {k: v.replace("{payer}", payer) if v else v for k, v in override.items()}
+    data = QueryDict(mutable=True)
+    data.update(answers_post(campaign, "4", **override))
+    questions = list(campaign.questionnaire.questions.all())
+    groups = list(RespondentGroup.objects.filter(is_active=True))
+    assert quick_entry(data, questions=questions, groups=groups) is None

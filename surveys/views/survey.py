@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys.forms import HONEYPOT_FIELD, SurveyForm
+from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled, quick_entry
 from surveys.fragments import (
     KEY_PLACEHOLDER,
     PAGE_TEMPLATE,
@@ -42,6 +42,8 @@ from .unavailable import Unavailable, unavailable_page
 
 
 def request_channel(request: HttpRequest) -> str:
+    if not request.META.get("QUERY_STRING"):  # most requests: no query string to parse
+        return Channel.WEB
     return Channel.QR if request.GET.get(QR_MARKER[0]) == QR_MARKER[1] else Channel.WEB
 
 
@@ -108,8 +110,8 @@ def _survey(
 
         return HttpResponse(survey_page_html(request, render_unbound, pages))
 
-    form = SurveyForm(request.POST, questions=questions, groups=groups)
-    if form.honeypot_filled:
+    data = request.POST
+    if honeypot_filled(data):
         raise Unavailable(
             400,
             _("Your answers could not be accepted"),
@@ -125,25 +127,38 @@ def _survey(
             reason=RefusalReason.RATE_LIMIT,
             campaign=campaign,
         )
-    if not form.is_valid():
-        refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
-        return _render(request, form, campaign, unit, invitation)
+
+    def form_with_messages() -> SurveyForm:
+        form = SurveyForm(data, questions=questions, groups=groups)
+        form.is_valid()
+        return form
+
+    # The usual answer is read directly; the form is built only when there is something to
+    # say beside a field (or contact details, which ContactForm checks).
+    entry = quick_entry(data, questions=questions, groups=groups)
+    if entry is None:
+        form = form_with_messages()
+        if form.has_errors:
+            refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
+            return _render(request, form, campaign, unit, invitation)
+        entry = form.entry()
     try:
         result = response_submit(
             campaign=campaign,
             unit=unit,
-            respondent_group=form.cleaned_data.get("respondent_group"),
+            respondent_group=entry.respondent_group,
             channel=channel,
-            answers=form.raw_answers(),
-            comment=form.cleaned_data["comment"],
+            answers=entry.answers,
+            comment=entry.comment,
             invitation=invitation,
-            idempotency_key=form.cleaned_data["idempotency_key"],
-            contact=form.contact(),
+            idempotency_key=entry.idempotency_key,
+            contact=entry.contact,
             questions=questions,
             campaign_unit_ids=unit_ids,
         )
     except SubmissionError as exc:
         refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
+        form = form_with_messages()
         form.add_service_errors(exc.errors)
         return _render(request, form, campaign, unit, invitation)
     if not result.created:
@@ -151,7 +166,7 @@ def _survey(
         refusal_record(campaign=campaign, reason=RefusalReason.REPLAY)
     if result.response.unit_id != unit.pk:  # a replay of another unit's form: look it up
         return redirect("surveys:thanks", key=result.response.idempotency_key)
-    return redirect(thanks_url(result.response, unit.name))
+    return HttpResponseRedirect(thanks_url(result.response, unit.name))
 
 
 def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpResponse:
