@@ -35,6 +35,15 @@ def thanks_shown(idempotency_key: uuid.UUID) -> ThanksShown | None:
     return ThanksShown(unit_name=row[1], tracking_code=row[0]) if row else None
 
 
+def stored_response(idempotency_key: uuid.UUID) -> Response | None:
+    """The response stored under a form's idempotency key (a replay), with its campaign and unit."""
+    return (
+        Response.objects.select_related("campaign", "unit")
+        .filter(idempotency_key=idempotency_key)
+        .first()
+    )
+
+
 def refusals_by_reason(*, campaign: Campaign) -> list[tuple[str, int]]:
     """Refused submissions of a campaign, per reason (label, total), most frequent first."""
     rows = (

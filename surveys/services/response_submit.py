@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import secrets
 import uuid
 from collections.abc import Collection, Mapping
@@ -27,6 +28,7 @@ from surveys.models import (
     ResponseContact,
     Unit,
 )
+from surveys.selectors import stored_response
 
 COMMENT_MAX_LENGTH = 2000
 # No 0/O/1/I/L: codes are read aloud and typed from paper.
@@ -115,6 +117,37 @@ def _check_answers(
     return cleaned
 
 
+def _replays_answered(submit):
+    """A form already stored (a double click, a reload, a replayed POST) gives the response
+    stored under its idempotency key, whatever has changed since (the invitation now used, the
+    campaign closed): never a second one, never a refusal.
+
+    The key is looked up only once the submission is refused (by a check, or by the unique
+    constraint on the key), since most submissions are new. A caller without a savepoint
+    cannot look after a failed INSERT (its transaction is broken), so it is looked up first.
+    """
+
+    @functools.wraps(submit)
+    def wrapper(*, idempotency_key: uuid.UUID | str | None = None, savepoint: bool = True, **kw):
+        if idempotency_key:
+            try:
+                idempotency_key = uuid.UUID(str(idempotency_key))
+            except ValueError:
+                message = _("The form is damaged; please reload the page.")
+                raise SubmissionError({NON_FIELD: [message]}) from None
+            if not savepoint and (existing := stored_response(idempotency_key)) is not None:
+                return SubmissionResult(existing, created=False)
+        try:
+            return submit(idempotency_key=idempotency_key, savepoint=savepoint, **kw)
+        except (SubmissionError, IntegrityError):
+            if idempotency_key and savepoint and (existing := stored_response(idempotency_key)):
+                return SubmissionResult(existing, created=False)
+            raise
+
+    return wrapper
+
+
+@_replays_answered
 def response_submit(
     *,
     campaign: Campaign,
@@ -124,7 +157,7 @@ def response_submit(
     answers: Mapping[str, object],
     comment: str = "",
     invitation: Invitation | None = None,
-    idempotency_key: uuid.UUID | str | None = None,
+    idempotency_key: uuid.UUID | None = None,
     answered_on: datetime.date | None = None,
     keyed_by=None,
     batch: str = "",
@@ -146,71 +179,6 @@ def response_submit(
     """
     now = now or timezone.now()
     today = timezone.localdate(now)
-    errors = _Errors()
-
-    if idempotency_key:
-        try:
-            idempotency_key = uuid.UUID(str(idempotency_key))
-        except ValueError:
-            errors.add(NON_FIELD, _("The form is damaged; please reload the page."))
-            errors.raise_if_any()
-        # A replay is found by the unique key: looked up here only for a caller that could
-        # not recover from the failed INSERT (no savepoint); otherwise only once refused.
-        if not savepoint and (existing := _stored(idempotency_key)) is not None:
-            return SubmissionResult(existing, created=False)
-    try:
-        return _validated_submit(
-            campaign=campaign,
-            unit=unit,
-            respondent_group=respondent_group,
-            channel=channel,
-            answers=answers,
-            comment=comment,
-            invitation=invitation,
-            idempotency_key=idempotency_key,
-            answered_on=answered_on,
-            keyed_by=keyed_by,
-            batch=batch,
-            contact=contact,
-            now=now,
-            today=today,
-            questions=questions,
-            campaign_unit_ids=campaign_unit_ids,
-            savepoint=savepoint,
-        )
-    except (SubmissionError, IntegrityError):
-        # The same form already stored (a double click, a reload, a replayed POST), whatever
-        # has changed since (the invitation now used, the campaign closed): not a second one.
-        # Without a savepoint the caller's transaction is broken, so only the caller can look.
-        if idempotency_key and savepoint and (existing := _stored(idempotency_key)):
-            return SubmissionResult(existing, created=False)
-        raise
-
-
-def _stored(idempotency_key: uuid.UUID) -> Response | None:
-    return Response.objects.filter(idempotency_key=idempotency_key).first()
-
-
-def _validated_submit(
-    *,
-    campaign: Campaign,
-    unit: Unit | None,
-    respondent_group: RespondentGroup | None,
-    channel: str,
-    answers: Mapping[str, object],
-    comment: str,
-    invitation: Invitation | None,
-    idempotency_key: uuid.UUID | None,
-    answered_on: datetime.date | None,
-    keyed_by,
-    batch: str,
-    contact: Mapping[str, str] | None,
-    now: datetime.datetime,
-    today: datetime.date,
-    questions: list[Question] | None,
-    campaign_unit_ids: Collection[int] | None,
-    savepoint: bool,
-) -> SubmissionResult:
     errors = _Errors()
 
     if invitation is not None:

@@ -10,6 +10,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
 from surveys.models import Campaign, RefusalReason, Response
+from surveys.selectors import stored_response
 from surveys.services import refusal_record
 
 from .thanks import thanks_url
@@ -31,7 +32,7 @@ def _stored_response(request: HttpRequest) -> Response | None:
         key = uuid.UUID(request.POST.get("idempotency_key", ""))
     except ValueError:
         return None
-    return Response.objects.select_related("campaign", "unit").filter(idempotency_key=key).first()
+    return stored_response(key)
 
 
 def unavailable_page(view):
