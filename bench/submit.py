@@ -174,8 +174,9 @@ def customer(port, prefix, units, groups, stop_at, tally: Tally, seed: int) -> N
             clock = time.perf_counter()
             status, _, set_cookie, page = request(port, "GET", path)
             times.append(time.perf_counter() - clock)
-            csrf = CSRF_INPUT.search(page.decode())
-            key = KEY_INPUT.search(page.decode())
+            text = page.decode()
+            csrf = CSRF_INPUT.search(text)
+            key = KEY_INPUT.search(text)
             cookie = set_cookie.split(";", 1)[0]
             if status != 200 or not csrf or not key or not cookie:
                 tally.error(f"GET {status}")
