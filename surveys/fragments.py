@@ -14,6 +14,7 @@ and the CSRF token; it is kept per language, unit name and whether there is a co
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 
@@ -68,24 +69,37 @@ def _shared_page(request: HttpRequest) -> bool:
 
 def survey_page_html(
     request: HttpRequest, render: Callable[[dict], str], pages: dict | None
-) -> str:
-    """The unbound survey page with a fresh idempotency key and CSRF token.
+) -> bytes:
+    """The unbound survey page, encoded, with a fresh idempotency key and CSRF token.
 
     `render(extra_context)` renders the page; `pages` is where the snapshot keeps this unit's
     shared pages, None for a page never shared (an invitation's has its own address and is
-    answered once).
+    answered once). A kept page is kept encoded and cut at its placeholders, so a request only
+    joins bytes.
     """
     extra = {"csrf_token": CSRF_PLACEHOLDER}
     if pages is not None and _shared_page(request):
         key = (get_language(), request.get_full_path())
-        html = pages.get(key)
-        if html is None:
-            html = _remember(pages, key, render(extra))
+        parts = pages.get(key)
+        if parts is None:
+            parts = _remember(pages, key, _cut(render(extra)))
     else:
-        html = render(extra)
-    return html.replace(str(KEY_PLACEHOLDER), str(uuid.uuid4()), 1).replace(
-        CSRF_PLACEHOLDER, get_token(request)
-    )
+        parts = _cut(render(extra))
+    fresh = {
+        _KEY_BYTES: str(uuid.uuid4()).encode(),
+        _CSRF_BYTES: get_token(request).encode(),
+    }
+    # Even positions hold the page's text, odd ones the placeholders between them.
+    return b"".join(fresh[part] if i % 2 else part for i, part in enumerate(parts))
+
+
+_KEY_BYTES = str(KEY_PLACEHOLDER).encode()
+_CSRF_BYTES = CSRF_PLACEHOLDER.encode()
+_SURVEY_PLACEHOLDERS = re.compile(f"({re.escape(str(KEY_PLACEHOLDER))}|{CSRF_PLACEHOLDER})")
+
+
+def _cut(html: str) -> tuple[bytes, ...]:
+    return tuple(part.encode() for part in _SURVEY_PLACEHOLDERS.split(html))
 
 
 def thanks_page_html(request: HttpRequest, unit_name: str, tracking_code: str | None) -> str:

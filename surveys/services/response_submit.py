@@ -35,6 +35,7 @@ COMMENT_MAX_LENGTH = 2000
 TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 TRACKING_CODE_LENGTH = 10
 NON_FIELD = "__all__"
+CHANNELS = frozenset(Channel.values)  # the property builds a list on every read
 
 
 class SubmissionError(Exception):
@@ -194,7 +195,7 @@ def response_submit(
         unit, channel = invitation.unit, invitation.source
         respondent_group = respondent_group or invitation.respondent_group
 
-    if channel not in Channel.values or not campaign.accepts_channel(channel):
+    if channel not in CHANNELS or not campaign.accepts_channel(channel):
         errors.add(NON_FIELD, _("This survey does not accept answers on this channel."))
     if channel == Channel.PAPER:
         answered_on = answered_on or today
