@@ -8,8 +8,8 @@ fields alone are also kept per process under a fingerprint of what they are made
 that are not shared (an invitation's). Forms with errors, staff sessions and messages are
 always rendered afresh.
 
-The thank-you page likewise differs between customers only by the tracking code, the address
-and the CSRF token; it is kept per language, unit name and whether there is a code.
+The thank-you page likewise differs between customers only by the tracking code (it has no
+form, so no CSRF token); it is kept per language, unit name and whether there is a code.
 """
 
 from __future__ import annotations
@@ -36,7 +36,6 @@ KEY_PLACEHOLDER = uuid.UUID("00000000-0000-0000-0000-00000000cafe")
 CSRF_PLACEHOLDER = "csrf-token-placeholder"
 # Letters outside the tracking-code alphabet and outside any URL this site makes.
 CODE_PLACEHOLDER = "tracking-code-placeholder"
-PATH_PLACEHOLDER = "/path-placeholder/"
 MAX_ENTRIES = 256
 _fields: dict[str, SafeString] = {}
 _thanks: dict[tuple, str] = {}
@@ -112,10 +111,6 @@ def thanks_page_html(request: HttpRequest, unit_name: str, tracking_code: str | 
         context = {
             "unit_name": unit_name,
             "tracking_code": CODE_PLACEHOLDER if tracking_code else None,
-            "csrf_token": CSRF_PLACEHOLDER,
-            "page_path": PATH_PLACEHOLDER,
         }
         html = _remember(_thanks, key, render_to_string(THANKS_TEMPLATE, context, request=request))
-    html = html.replace(CSRF_PLACEHOLDER, get_token(request))
-    html = html.replace(PATH_PLACEHOLDER, escape(request.get_full_path()))
     return html.replace(CODE_PLACEHOLDER, escape(tracking_code)) if tracking_code else html

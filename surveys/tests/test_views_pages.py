@@ -240,14 +240,16 @@ def test_thanks_page_ignores_a_forged_or_moved_signature(client, campaign, unit)
     assert client.get(f"{unknown}?{signed}").status_code == 404
 
 
-def test_thanks_page_escapes_its_own_address(client, campaign, unit):
-    reply = client.post(
-        reverse("surveys:unit_survey", args=[campaign.slug, unit.code]), answers_post(campaign)
-    )
-    page = client.get(reply.url + '&x="><script>alert(1)</script>').content.decode()
-    assert "<script>alert(1)" not in page
-    # The address goes into the language switch's "next" as HTML-escaped text.
-    assert 'value="/cam-on/' in page and "&amp;x=%22%3E%3Cscript%3E" in page
+def test_thanks_page_has_no_form_and_sets_no_cookie(client, campaign, unit):
+    survey = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    assert client.get(survey).content.decode().count('name="language"') == 1  # the switch
+    reply = client.post(survey, answers_post(campaign, comment="Cần thêm ghế chờ"))
+    thanks = client.get(reply.url + '&x="><script>alert(1)</script>')
+    page = thanks.content.decode()
+    # The survey is over: no language switch, so no CSRF token to mint or cookie to renew.
+    assert "<form" not in page and "csrfmiddlewaretoken" not in page
+    assert "csrftoken" not in thanks.cookies
+    assert "<script>alert(1)" not in page and "%3Cscript" not in page
 
 
 def test_method_not_allowed(client, campaign, unit):
