@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.validators import slug_re
 from django.db import transaction
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -30,6 +32,8 @@ def _campaign(request):
     """The round asked for (404 if unknown), else the current one; None before any round."""
     slug = request.GET.get("campaign") or request.POST.get("campaign")
     if slug:
+        if not slug_re.match(slug):  # not a slug (say, a NUL that PostgreSQL cannot compare)
+            raise Http404
         return get_object_or_404(campaigns_for_picker(), slug=slug)
     return default_campaign()
 

@@ -107,7 +107,7 @@ def quick_entry(
     except ValueError:
         return None
     comment = str(data.get("comment", "")).strip()
-    if len(comment) > COMMENT_MAX_LENGTH:
+    if len(comment) > COMMENT_MAX_LENGTH or "\x00" in comment:  # the form says why
         return None
     group = None
     if groups is not None:  # as the form's choice field: the posted value as is

@@ -10,7 +10,8 @@ urlpatterns = [
     path("cam-on/<uuid:key>/", views.thanks, name="thanks"),
     path("", views.home, name="home"),
     path("s/<slug:slug>/", views.unit_picker, name="unit_picker"),
-    path("i/<str:token>/", views.invitation_survey, name="invitation_survey"),
+    # Tokens are secrets.token_urlsafe(): letters, digits, "-" and "_", a slug's alphabet.
+    path("i/<slug:token>/", views.invitation_survey, name="invitation_survey"),
     path("posters/<slug:slug>/", views.campaign_posters, name="campaign_posters"),
     path("posters/<slug:slug>/<str:unit_code>/", views.unit_poster, name="unit_poster"),
 ]

@@ -103,6 +103,8 @@ def test_dashboard_page_for_each_role(client, setup):
     assert client.get(reverse("dashboard:index")).status_code == 403
     client.force_login(factories.survey_team())
     assert client.get(reverse("dashboard:index"), {"campaign": "khong-co"}).status_code == 404
+    for name in ("dashboard:index", "dashboard:quota"):  # not a slug: not found, never a 500
+        assert client.get(reverse(name), {"campaign": "dot\x00"}).status_code == 404
 
 
 def test_survey_team_sees_and_refreshes_signals(client, setup, django_capture_on_commit_callbacks):

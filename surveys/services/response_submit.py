@@ -218,6 +218,8 @@ def response_submit(
     if respondent_group is None or not respondent_group.is_active:
         errors.add("respondent_group", _("Please choose who you are."))
     comment = (comment or "").strip()
+    if "\x00" in comment:  # PostgreSQL text cannot hold it (Django's forms refuse it too)
+        errors.add("comment", _("The comment contains a character that cannot be stored."))
     if len(comment) > COMMENT_MAX_LENGTH:
         errors.add(
             "comment",

@@ -100,6 +100,15 @@ def test_oversized_comment_is_refused(campaign, unit):
 
 
 @pytest.mark.django_db
+def test_comment_with_a_nul_character_is_refused(campaign, unit):
+    # PostgreSQL text cannot hold NUL: refused with a message, not a database error.
+    with pytest.raises(SubmissionError) as err:
+        submit(campaign, unit, comment="Góp ý\x00")
+    assert "comment" in err.value.errors
+    assert Response.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_invitation_answers_once_and_sets_channel(campaign, unit):
     invitation = factories.make_invitation(campaign, unit, source="portal", email="")
     result = submit(campaign, None, respondent_group=None, invitation=invitation)

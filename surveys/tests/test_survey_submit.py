@@ -101,6 +101,7 @@ def test_double_click_and_replay_store_one_response(client, campaign, url):
         ({"q_CHUNG": ""}, "q_CHUNG"),
         ({"q_C99": "3"}, None),
         ({"comment": "x" * 2001}, "comment"),
+        ({"comment": "Ý kiến\x00 giữ lại"}, "comment"),
         ({"respondent_group": None}, "respondent_group"),
         ({"respondent_group": "999999"}, "respondent_group"),
         ({"idempotency_key": "not-a-uuid"}, "idempotency_key"),

@@ -196,6 +196,10 @@ def test_invitation_pages(client, campaign, unit):
     assert client.get(reverse("surveys:invitation_survey", args=[fresh.token])).status_code == 410
 
 
+def test_invitation_address_with_a_character_no_token_has_is_not_found(client):
+    assert client.get("/i/%00/").status_code == 404
+
+
 def test_thanks_page_unknown_key(client):
     assert client.get("/cam-on/9f1c7a52-4a8c-4d9e-9a8e-1c2b3d4e5f60/").status_code == 404
 
