@@ -121,9 +121,13 @@ def form_clean(
     error = date_check(batch.campaign, day, timezone.localdate())
     if error:
         errors.setdefault(DATE_FIELD, []).append(error)
+    comment = (comment or "").strip()
+    if "\x00" in comment:  # PostgreSQL text cannot hold it
+        message = _("The comment contains a character that cannot be stored.")
+        errors.setdefault(COMMENT_FIELD, []).append(message)
     if errors:
         raise KeyingError(errors)
-    return cleaned, (comment or "").strip(), day
+    return cleaned, comment, day
 
 
 def paper_form_key(

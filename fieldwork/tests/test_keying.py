@@ -80,6 +80,9 @@ def test_keying_page_refuses_invalid_keys_and_saves_nothing(team_client, team, c
     assert not Response.objects.exists() and not KeyedForm.objects.exists()
     bad_date = team_client.post(url, typed(answered_on="31/02/2026"))
     assert bad_date.status_code == 400 and "answered_on" in bad_date.context["errors"]
+    nul = team_client.post(url, typed(comment="Ý kiến\x00"))  # PostgreSQL cannot store it
+    assert nul.status_code == 400 and "không lưu được" in nul.context["errors"]["comment"][0]
+    assert not Response.objects.exists() and not KeyedForm.objects.exists()
 
 
 def test_zero_or_blank_means_no_opinion(team, campaign):
