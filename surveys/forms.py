@@ -20,7 +20,7 @@ from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
 from .models import Question, RespondentGroup, Score
-from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check
+from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check, comment_errors
 
 QUESTION_PREFIX = "q_"
 # Value of the "no opinion" radio; the scores themselves are 1..5 (DESIGN.md).
@@ -107,7 +107,7 @@ def quick_entry(
     except ValueError:
         return None
     comment = str(data.get("comment", "")).strip()
-    if len(comment) > COMMENT_MAX_LENGTH or "\x00" in comment:  # the form says why
+    if comment_errors(comment):  # the form says why
         return None
     group = None
     if groups is not None:  # as the form's choice field: the posted value as is

@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, Channel, RespondentGroup, Unit
-from surveys.services import SubmissionError, response_submit
+from surveys.services import SubmissionError, comment_errors, response_submit
 
 from ..models import FormSettlement, KeyedForm, KeyingBatch
 from .paper import campaign_questions, date_check, score_parse
@@ -122,9 +122,8 @@ def form_clean(
     if error:
         errors.setdefault(DATE_FIELD, []).append(error)
     comment = (comment or "").strip()
-    if "\x00" in comment:  # PostgreSQL text cannot hold it
-        message = _("The comment contains a character that cannot be stored.")
-        errors.setdefault(COMMENT_FIELD, []).append(message)
+    if problems := comment_errors(comment):  # before a double-entry form is stored
+        errors.setdefault(COMMENT_FIELD, []).extend(problems)
     if errors:
         raise KeyingError(errors)
     return cleaned, comment, day

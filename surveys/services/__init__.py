@@ -5,6 +5,7 @@ from .response_submit import (
     SubmissionError,
     SubmissionResult,
     answers_check,
+    comment_errors,
     response_submit,
 )
 
@@ -14,6 +15,7 @@ __all__ = [
     "SubmissionError",
     "SubmissionResult",
     "answers_check",
+    "comment_errors",
     "refusal_record",
     "response_submit",
 ]

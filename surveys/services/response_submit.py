@@ -87,6 +87,20 @@ def answers_check(
     return cleaned, errors.by_field
 
 
+def comment_errors(comment: str) -> list[str]:
+    """Why a (stripped) comment cannot be stored; empty when it can. Shared with the survey
+    form's quick reading and with paper keying, which check it before their own writes."""
+    errors = []
+    if "\x00" in comment:  # PostgreSQL text cannot hold it (Django's forms refuse it too)
+        errors.append(_("The comment contains a character that cannot be stored."))
+    if len(comment) > COMMENT_MAX_LENGTH:
+        errors.append(
+            _("The comment is too long (%(length)d characters, at most %(max)d).")
+            % {"length": len(comment), "max": COMMENT_MAX_LENGTH}
+        )
+    return errors
+
+
 def _check_answers(
     questions: list[Question], answers: Mapping[str, object], errors: _Errors
 ) -> dict[int, int | None]:
@@ -158,7 +172,7 @@ def response_submit(
     answers: Mapping[str, object],
     comment: str = "",
     invitation: Invitation | None = None,
-    idempotency_key: uuid.UUID | None = None,
+    idempotency_key: uuid.UUID | str | None = None,  # parsed by _replays_answered
     answered_on: datetime.date | None = None,
     keyed_by=None,
     batch: str = "",
@@ -218,14 +232,8 @@ def response_submit(
     if respondent_group is None or not respondent_group.is_active:
         errors.add("respondent_group", _("Please choose who you are."))
     comment = (comment or "").strip()
-    if "\x00" in comment:  # PostgreSQL text cannot hold it (Django's forms refuse it too)
-        errors.add("comment", _("The comment contains a character that cannot be stored."))
-    if len(comment) > COMMENT_MAX_LENGTH:
-        errors.add(
-            "comment",
-            _("The comment is too long (%(length)d characters, at most %(max)d).")
-            % {"length": len(comment), "max": COMMENT_MAX_LENGTH},
-        )
+    for message in comment_errors(comment):
+        errors.add("comment", message)
     if questions is None or any(q.questionnaire_id != campaign.questionnaire_id for q in questions):
         questions = campaign_questions(campaign)
     scores = _check_answers(questions, answers, errors)
