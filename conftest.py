@@ -2,13 +2,47 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import time
+import zoneinfo
 
 import pytest
+import time_machine
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false", "False")
+
+
+LOCAL = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+# An ordinary Wednesday mid-morning: every test starts here unless --clock says otherwise.
+DEFAULT_CLOCK = "2026-06-10T10:00"
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--clock",
+        default=os.environ.get("TEST_CLOCK") or DEFAULT_CLOCK,
+        help="local time (Asia/Ho_Chi_Minh) at which every test starts, e.g. 2027-01-01T00:30; "
+        "the clock then ticks on",
+    )
+
+
+def clock_moment(text: str) -> datetime.datetime:
+    """An ISO moment; without an offset it is read as Vietnamese local time."""
+    moment = datetime.datetime.fromisoformat(text)
+    return moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)
+
+
+@pytest.fixture(autouse=True)
+def clock(request, monkeypatch):
+    """Every test starts at the same instant, whatever the hour of the run (the wall clock made
+    the suite fail between midnight and 4 a.m. local time). Worker processes that a test starts
+    read KBNN_TEST_CLOCK (kbnn_survey.settings.test) and start at the same instant."""
+    moment = clock_moment(request.config.getoption("--clock"))
+    with time_machine.travel(moment, tick=True) as traveller:
+        monkeypatch.setenv("KBNN_TEST_CLOCK", moment.isoformat())
+        yield traveller
 
 
 def pytest_report_header(config):
@@ -18,6 +52,7 @@ def pytest_report_header(config):
     return [
         f"database: {db['ENGINE'].rsplit('.', 1)[-1]} {db.get('HOST') or ''} {db.get('NAME')}",
         f"redis: {os.environ.get('REDIS_URL') or 'not set'}; REQUIRE_SERVICES={REQUIRE_SERVICES}",
+        f"clock: every test starts at {clock_moment(config.getoption('--clock')).isoformat()}",
     ]
 
 

@@ -36,7 +36,10 @@ def _by_kind(signals):
 def test_each_signal_finds_its_responses_and_nothing_else(db):
     a, b, c = (factories.make_unit(code) for code in ("SA", "SB", "SC"))
     campaign = factories.make_campaign([a, b, c])
-    start = timezone.now() - datetime.timedelta(hours=5)
+    # One working morning, fixed in local time (a start "5 hours ago" fell on the previous day
+    # before 05:00 and split the per-day signals).
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    start = timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(8, 0)))
     # Unit A: 6 QR responses within 10 minutes (a burst), varied answers.
     burst = [
         factories.make_response(
