@@ -25,6 +25,7 @@ from .models import (
     Unit,
 )
 from .paginators import EstimatedCountPaginator
+from .services.campaigns import campaign_copy, campaign_questionnaire_error
 from .services.questionnaires import questionnaire_new_version
 
 
@@ -167,6 +168,15 @@ class CampaignForm(forms.ModelForm):
             "double_entry",
         ]
 
+    def clean_questionnaire(self):
+        questionnaire = self.cleaned_data.get("questionnaire")
+        error = campaign_questionnaire_error(
+            campaign=self.instance, questionnaire_id=questionnaire.pk if questionnaire else None
+        )
+        if error:
+            raise forms.ValidationError(error)
+        return questionnaire
+
 
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
@@ -178,6 +188,24 @@ class CampaignAdmin(admin.ModelAdmin):
     autocomplete_fields = ["questionnaire"]
     filter_horizontal = ["units"]
     inlines = [QuotaInline]
+    actions = ["copy_round"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # An answered round keeps its questionnaire (the database refuses the change too).
+        if obj is not None and obj.responses.exists():
+            return ["questionnaire"]
+        return []
+
+    @admin.action(description=_("Copy the round (same units, questionnaire and quotas)"),
+                  permissions=["add"])  # fmt: skip
+    def copy_round(self, request, queryset):
+        for campaign in queryset:
+            copy = campaign_copy(campaign=campaign)
+            self.message_user(
+                request,
+                _("Copied %(old)s as %(new)s (draft).") % {"old": campaign, "new": copy},
+                messages.SUCCESS,
+            )
 
 
 class AnswerInline(admin.TabularInline):

@@ -153,3 +153,12 @@ def test_aspects_carry_index_and_pooled_counts(setup):
     for row in dash.aspects:
         assert row.index == total.aspect_index(row.aspect)
         assert row.counts == total.aspect_counts(row.aspect)
+
+
+def test_the_overall_index_carries_its_n(client, setup):
+    """Every rate with its N, the overall index included (issue 18)."""
+    campaign, a, b = setup
+    client.force_login(factories.leadership())
+    body = client.get(reverse("dashboard:index"), {"campaign": campaign.slug}).content.decode()
+    # 10 responses, each answering the ten aspect questions with a score.
+    assert '<div class="small" id="index-n">N = 100</div>' in body

@@ -108,7 +108,9 @@ class SummarySheet(SheetExporter):
         if not ctx.response_total:
             lines.append(("Ghi chú", NO_RESPONSES))
         lines += [
-            ("Chỉ số hài lòng (%) (trung bình các khía cạnh)", Fmt(total.index, PERCENT)),
+            # N of the index: the valid answers over the aspects' questions it averages.
+            ("Chỉ số hài lòng (%) (trung bình các khía cạnh)", Fmt(total.index, PERCENT),
+             counts.total),  # fmt: skip
             (
                 "Tỷ lệ hài lòng gộp (%) (các câu hỏi của các khía cạnh)",
                 Fmt(counts.satisfaction_rate(), PERCENT),

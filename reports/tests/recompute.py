@@ -38,9 +38,15 @@ class Recomputed:
     """Answers of a campaign as plain lists, and the report's measures for any slice of them."""
 
     def __init__(self, campaign):
-        self.questions = list(
-            Question.objects.filter(questionnaire=campaign.questionnaire).order_by("sort_order")
+        # The questions the round's answers refer to (not what the round points at now): a
+        # report must count what was answered.
+        answered = Answer.objects.filter(response__campaign=campaign).values("question_id")
+        asked = (
+            Question.objects.filter(pk__in=answered)
+            if Response.objects.filter(campaign=campaign).exists()
+            else Question.objects.filter(questionnaire=campaign.questionnaire)
         )
+        self.questions = list(asked.order_by("sort_order"))
         self.responses = {
             r.pk: r
             for r in Response.objects.filter(campaign=campaign).select_related(
