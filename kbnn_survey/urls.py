@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import health, landing
 
 admin.site.site_header = "Khảo sát sự hài lòng - Kho bạc Nhà nước"
 admin.site.site_title = "Khảo sát KBNN"
@@ -14,6 +14,7 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("accounts/", include("django.contrib.auth.urls")),
+    path("accounts/bat-dau/", landing.staff_landing, name="staff_landing"),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("dashboard.urls")),
     path("", include("followups.urls")),

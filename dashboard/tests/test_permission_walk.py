@@ -62,6 +62,8 @@ EXPECTED: dict[str, Expect] = {
     "healthz": Expect(ANY, ANY, ANY, ANY, names_b=True),
     "set_language": Expect(ANY, ANY, ANY, ANY, names_b=True),
     "login": PUBLIC,
+    # Each role is sent on to its own work (kbnn_survey/landing.py).
+    "staff_landing": Expect(anon=LOGIN, manager={302}, boss={302}, team={302}),
     "logout": Expect(ANY, ANY, ANY, ANY),
     "password_change": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
     "password_change_done": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),

@@ -123,13 +123,15 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "/"
+LOGIN_REDIRECT_URL = "staff_landing"  # each role lands where it works (kbnn_survey/landing.py)
 LOGOUT_REDIRECT_URL = "/"
 
 # --- Language: Vietnamese first, English on request.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# dd/mm/yyyy shown and typed in both languages (01/03/2025 is 1 March).
+FORMAT_MODULE_PATH = ["kbnn_survey.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
