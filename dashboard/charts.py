@@ -11,17 +11,48 @@ def _r(value):
     return round(value, 2) if value is not None else None
 
 
-def chart_data(dash: Dashboard) -> dict:
-    units = [u for u in dash.units if u.measures.counts.total]
+SMALL_BASE = 30  # DESIGN: a rate whose N is below 30 carries the mark "cỡ mẫu nhỏ"
+
+
+def axis_start(lows: list[float]) -> float:
+    """Where the rate axis starts: 5 points below the lowest interval bound, on a multiple of 5,
+    so that 88% and 97% stand apart instead of sitting as one row of dots on 0–100."""
+    if not lows:
+        return 0.0
+    return max(0.0, (min(lows) - 5) // 5 * 5)
+
+
+def _units_chart(dash: Dashboard) -> dict:
+    units = sorted(
+        (u for u in dash.units if u.measures.counts.total),
+        key=lambda u: (-(u.measures.pooled_rate or 0), u.unit.name),
+    )
     intervals = [u.measures.counts.satisfaction_interval() for u in units]
+    start = axis_start([i[0] for i in intervals if i])
+    labels = []
+    for u in units:
+        n = u.measures.counts.total
+        label = f"{u.unit.name} (N = {n})"
+        labels.append(f"{label} – {_('small base')}" if n < SMALL_BASE else label)
     return {
-        "units": {
-            "labels": [u.unit.name for u in units],
-            "rate": [_r(u.measures.pooled_rate) for u in units],
-            "interval": [[_r(i[0]), _r(i[1])] if i else None for i in intervals],
-            "rateLabel": _("Satisfaction rate (%)"),
-            "intervalLabel": _("95% interval"),
-        },
+        "labels": labels,
+        "rate": [_r(u.measures.pooled_rate) for u in units],
+        "interval": [[_r(i[0]), _r(i[1])] if i else None for i in intervals],
+        "rateLabel": _("Satisfaction rate (%)"),
+        "intervalLabel": _("95% interval"),
+        "axisMin": start,
+        "axisNote": (
+            _("The axis starts at %(start)s%% to show the differences between units.")
+            % {"start": f"{start:.0f}"}
+            if start
+            else ""
+        ),
+    }
+
+
+def chart_data(dash: Dashboard) -> dict:
+    return {
+        "units": _units_chart(dash),
         "aspects": {
             "labels": [a.aspect.name for a in dash.aspects],
             "index": [_r(a.index) for a in dash.aspects],
