@@ -22,7 +22,12 @@ run: setup
 	@echo "Portal: http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-test: $(VENV)/.installed
+# axe-core for the accessibility test (npm registry; skipped with a reason where npm is missing).
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --silent --no-audit --no-fund && touch $@; \
+	else echo "npm not found: the accessibility test will say so"; fi
+
+test: $(VENV)/.installed node_modules/.installed
 	$(PY) scripts/compile_messages.py
 	$(PY) -m pytest $(PYTEST_ARGS)
 
