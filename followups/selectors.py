@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass
 
@@ -21,6 +22,7 @@ from surveys.models import (
 from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
 
 from .access import comments_visible, followups_visible
+from .models import EventKind
 
 CODE_RE = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$")
 
@@ -80,18 +82,31 @@ def followup_choices_for_join(user) -> QuerySet[FollowUp]:
 
 @dataclass(frozen=True)
 class PublicStatus:
-    """What the customer may read: the state of their comment and the resolution, nothing else."""
+    """What the customer may read: their code, the day their comment was received, the state,
+    the public steps of its handling (what and when, never who or the staff's notes) and the
+    resolution."""
 
+    code: str
+    received_on: datetime.date
     state: str
     resolution: str
     resolved_on: object | None
+    history: tuple[tuple[str, datetime.date], ...] = ()
+
+
+# The steps a customer sees; the others (joined, evidence, proposals) are internal work.
+PUBLIC_EVENTS = (EventKind.OPENED, EventKind.ACTION, EventKind.RESOLVED, EventKind.ESCALATED)
 
 
 def public_status_for_code(code: str) -> PublicStatus | None:
     """None for a malformed or unknown code alike, so the page cannot tell them apart."""
     if not CODE_RE.match(code or ""):
         return None
-    response = Response.objects.filter(tracking_code=code).only("pk", "comment_triage").first()
+    response = (
+        Response.objects.filter(tracking_code=code)
+        .only("pk", "comment_triage", "answered_on")
+        .first()
+    )
     if response is None:
         return None
     followup = (
@@ -100,13 +115,17 @@ def public_status_for_code(code: str) -> PublicStatus | None:
         .order_by("-created_at")
         .first()
     )
-    if followup is not None:
-        resolved = followup.status == FollowUpStatus.RESOLVED
-        return PublicStatus(
-            state=followup.status,
-            resolution=followup.resolution if resolved else "",
-            resolved_on=followup.resolved_at if resolved else None,
-        )
+    if followup is None:
+        state = response.comment_triage or CommentTriage.NEW
+        return PublicStatus(code, response.answered_on, state, "", None)
+    events = followup.events.filter(kind__in=PUBLIC_EVENTS).values_list("kind", "at")
+    history = tuple((str(EventKind(kind).label), timezone.localdate(at)) for kind, at in events)
+    resolved = followup.status == FollowUpStatus.RESOLVED
     return PublicStatus(
-        state=response.comment_triage or CommentTriage.NEW, resolution="", resolved_on=None
+        code=code,
+        received_on=response.answered_on,
+        state=followup.status,
+        resolution=followup.resolution if resolved else "",
+        resolved_on=followup.resolved_at if resolved else None,
+        history=history,
     )

@@ -64,3 +64,20 @@ def test_cache_down_fails_open(client, comment, settings):
     """The look-up still answers when the rate-limit store (Redis) is unreachable: no 500."""
     settings.RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1/0"
     assert _status(client, comment.tracking_code).status_code == 200
+
+
+def test_shows_the_code_the_day_received_the_steps_and_a_way_back(
+    client, campaign, units, team, manager, comment, in_a_week
+):
+    followup = open_followup(campaign, units[0], team, [comment], in_a_week, title="Nội bộ")
+    services.followup_record_action(followup=followup, action_taken="Ghi chú nội bộ", user=manager)
+    services.followup_resolve(followup=followup, resolution="Đã bố trí thêm quầy", user=manager)
+    body = _main(_status(client, comment.tracking_code))
+    assert f'id="status-code">{comment.tracking_code}<' in body
+    assert f'id="status-received">{comment.answered_on:%d/%m/%Y}<' in body
+    history = body[body.index('id="status-history"') :]
+    # What was done and when, in order; never who did it or the staff's note.
+    steps = [step.split("</span>")[0] for step in history.split("<li")[1:]]
+    assert len(steps) == 3 and "Đã bố trí thêm quầy" in body
+    assert manager.username not in body and "Ghi chú nội bộ" not in body
+    assert reverse("followups:status_lookup") in body and reverse("surveys:home") in body
