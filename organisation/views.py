@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import HttpResponse
@@ -11,8 +13,14 @@ from django.views.decorators.http import require_http_methods
 
 from fieldwork.sheets import SheetRefused
 
-from .forms import UnitSheetForm
-from .models import UnitImport
+from .forms import ReorganisationForm, UnitSheetForm
+from .models import Reorganisation, UnitImport
+from .services.reorganisation import (
+    ReorganisationRefused,
+    ReorganisationSpec,
+    reorganisation_apply,
+    reorganisation_preview,
+)
 from .services.unit_import import units_import, units_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -61,3 +69,31 @@ def units_template_download(request):
     response = HttpResponse(units_template(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="don-vi.xlsx"'
     return response
+
+
+def _digest(spec: ReorganisationSpec) -> str:
+    """What the preview showed: confirming applies it only if the form still says the same."""
+    return hashlib.sha256(repr(spec).encode()).hexdigest()
+
+
+@login_required
+@permission_required("organisation.add_reorganisation", raise_exception=True)
+@require_http_methods(["GET", "POST"])
+def reorganise(request):
+    form = ReorganisationForm(request.POST or None)
+    plan, digest, errors = None, "", []
+    if request.method == "POST" and form.is_valid():
+        spec = form.spec()
+        digest = _digest(spec)
+        try:
+            if "apply" in request.POST and request.POST.get("digest") == digest:
+                record = reorganisation_apply(spec=spec, user=request.user)
+                messages.success(request, _("Applied: %(summary)s") % {"summary": record.summary})
+                return redirect("organisation:reorganise")
+            plan = reorganisation_preview(spec=spec)
+        except ReorganisationRefused as exc:
+            errors = exc.errors
+    records = Reorganisation.objects.select_related("performed_by")[:20]
+    context = {"form": form, "plan": plan, "digest": digest, "errors": errors, "records": records}
+    status = 400 if errors or form.errors else 200
+    return render(request, "organisation/reorganise.html", context, status=status)

@@ -67,6 +67,11 @@ def kind_names() -> dict[str, str]:
     return names
 
 
+def kind_find(text: str) -> str | None:
+    """The kind written as its code, its label or a name the Treasury uses, or None."""
+    return kind_names().get(_kind_key(text))
+
+
 def kind_label_vi(kind: str) -> str:
     with translation.override("vi"):
         return str(UnitKind(kind).label)
