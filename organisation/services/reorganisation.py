@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
-from surveys.models import Campaign, CampaignStatus, Quota, Unit, UnitKind
+from surveys.models import Campaign, CampaignStatus, Invitation, Quota, Unit, UnitKind
 from surveys.tree import UnitTree
 
 from ..models import Reorganisation, ReorganisationKind
@@ -74,6 +74,9 @@ class CampaignEffect:
     ending: list[Unit]
     quotas: list[Quota]
     added: list[str]  # codes of the successors the round will survey too
+    # Unanswered invitations to the units that end: answered after the last day, they are
+    # refused (the unit no longer serves), so the survey team may invite again for the heir.
+    open_invitations: int = 0
 
 
 @dataclass
@@ -124,6 +127,7 @@ class ReorganisationPlan:
                     "ending": [u.code for u in effect.ending],
                     "quotas": [[q.unit.code, q.form, q.minimum] for q in effect.quotas],
                     "added": effect.added,
+                    "open_invitations": effect.open_invitations,
                 }
                 for effect in self.campaigns
             ],
@@ -320,6 +324,14 @@ def _campaign_effects(plan: ReorganisationPlan, *, into: Unit | None) -> list[Ca
         campaign__in=campaigns, unit_id__in=ending_ids
     ).select_related("unit"):
         quotas.setdefault(quota.campaign_id, []).append(quota)
+    invitations = dict(
+        Invitation.objects.filter(
+            campaign__in=campaigns, unit_id__in=ending_ids, used_at__isnull=True
+        )
+        .values("campaign_id")
+        .annotate(n=Count("id"))
+        .values_list("campaign_id", "n")
+    )
     effects = []
     for campaign in campaigns:
         units = surveyed.get(campaign.pk, set())
@@ -333,6 +345,7 @@ def _campaign_effects(plan: ReorganisationPlan, *, into: Unit | None) -> list[Ca
                 ending=[u for u in plan.ending if u.pk in units],
                 quotas=quotas.get(campaign.pk, []),
                 added=added,
+                open_invitations=invitations.get(campaign.pk, 0),
             )
         )
     return effects

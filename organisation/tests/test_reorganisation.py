@@ -50,6 +50,9 @@ def tree(db):
         status=CampaignStatus.CLOSED,
     )
     Quota.objects.create(campaign=running, unit=hai_chau, form=Form.ONLINE, minimum=120)
+    factories.make_invitation(running, hai_chau)
+    factories.make_invitation(running, thanh_khe)
+    factories.make_invitation(closed, hai_chau)
     return {
         "province": province,
         "region": region,
@@ -101,7 +104,8 @@ def test_preview_says_what_changes_and_writes_nothing(tree):
     assert [u.code for u in effect.ending] == ["HCH", "TKH"]
     assert [(q.unit.code, q.minimum) for q in effect.quotas] == [("HCH", 120)]
     assert effect.added == ["PGD1"]
-    assert len(queries) <= 8
+    assert effect.open_invitations == 2
+    assert len(queries) <= 9
 
 
 def test_merge_into_a_new_unit(tree):

@@ -101,3 +101,10 @@ def test_the_campaign_quota_shows_the_proposed_minimum(team_client, region):
     html = page.content.decode()
     assert page.status_code == 200
     assert f">{proposed_quota(2_000)}<" in html and "N / (1 + N·e²)" in html
+
+
+@pytest.mark.parametrize("model", ["reorganisation", "unitimport", "yearlyplan"])
+def test_survey_team_opens_the_records_in_the_admin(team_client, region, model):
+    assert team_client.get(reverse(f"admin:organisation_{model}_changelist")).status_code == 200
+    if model != "yearlyplan":  # records of what was done: never added or edited by hand
+        assert team_client.get(reverse(f"admin:organisation_{model}_add")).status_code == 403
