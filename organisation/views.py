@@ -21,7 +21,7 @@ from .services.reorganisation import (
     reorganisation_apply,
     reorganisation_preview,
 )
-from .services.unit_import import units_import, units_template
+from .services.unit_import import units_export, units_import, units_template
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNIT_PERMISSIONS = ["surveys.add_unit", "surveys.change_unit"]
@@ -67,6 +67,14 @@ def units_upload(request):
 @permission_required(UNIT_PERMISSIONS, raise_exception=True)
 def units_template_download(request):
     response = HttpResponse(units_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="mau-don-vi.xlsx"'
+    return response
+
+
+@login_required
+@permission_required(UNIT_PERMISSIONS, raise_exception=True)
+def units_export_download(request):
+    response = HttpResponse(units_export(), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="don-vi.xlsx"'
     return response
 

@@ -122,6 +122,7 @@ EXPECTED: dict[str, Expect] = {
     # organisation (issue 12): the survey team's unit sheet and reorganisations.
     "organisation:units_upload": TEAM_ONLY,
     "organisation:units_template": TEAM_ONLY,
+    "organisation:units_export": TEAM_ONLY,
     "organisation:reorganise": TEAM_ONLY,
     # the public survey (issue 3)
     "surveys:home": PUBLIC,

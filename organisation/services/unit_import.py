@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import io
 import re
 from dataclasses import dataclass, field
 
@@ -17,6 +18,8 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fieldwork.sheets import RowError, SheetRefused, sheet_read, workbook_bytes
 from surveys.models import Campaign, CampaignStatus, Unit, UnitKind
@@ -397,6 +400,32 @@ def units_template() -> bytes:
     """The blank unit sheet, with the kinds to copy from."""
     kinds = [(kind_label_vi(kind), kind) for kind in UnitKind.values]
     return workbook_bytes(_("Units"), COLUMNS, {_("Kinds"): [(COL_KIND, ""), *kinds]})
+
+
+def units_export() -> bytes:
+    """Every unit, past and present, as a unit sheet: edit it and import it again."""
+    rows = Unit.objects.order_by("sort_order", "code").values_list(
+        "code", "name", "kind", "parent__code", "valid_from", "valid_to", "successor__code"
+    )
+    labels = {kind: kind_label_vi(kind) for kind in UnitKind.values}
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Units"))
+    sheet.append(COLUMNS)
+    for code, name, kind, parent, valid_from, valid_to, successor in rows:
+        sheet.append(
+            [
+                code,
+                ILLEGAL_CHARACTERS_RE.sub("", name),
+                labels.get(kind, kind),
+                parent or "",
+                valid_from.strftime("%d/%m/%Y") if valid_from else "",
+                valid_to.strftime("%d/%m/%Y") if valid_to else "",
+                successor or "",
+            ]
+        )
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
 
 
 def units_import(

@@ -66,6 +66,31 @@ def test_blank_template_has_the_columns(team_client):
     assert [c.value for c in sheet[1]] == COLUMNS
 
 
+def test_the_units_loaded_download_as_a_sheet_that_imports_unchanged(team_client):
+    team_client.post(URL, {"file": upload(REGION_ROWS)})
+    Unit.objects.filter(code="KSC").update(name="Phòng Kiểm soát chi\x0b")  # a hand edit
+    response = team_client.get(reverse("organisation:units_export"))
+    assert response.status_code == 200
+    import io
+
+    sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[0] == COLUMNS and len(rows) == 8
+    assert [
+        "HCH",
+        "KBNN Hải Châu",
+        "Kho bạc Nhà nước cấp huyện",
+        "DNG",
+        None,
+        "14/03/2025",
+        "PGD1",
+    ] in rows
+    again = team_client.post(
+        URL, {"file": SimpleUploadedFile("don-vi.xlsx", response.content)}, follow=True
+    )
+    assert "Đã tạo 0 đơn vị, cập nhật 1" in again.content.decode()  # only the stray character
+
+
 def test_other_roles_cannot_upload(client, db):
     response = client.get(URL)
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
@@ -77,4 +102,5 @@ def test_other_roles_cannot_upload(client, db):
         assert client.get(URL).status_code == 403
         assert client.post(URL, {"file": upload(REGION_ROWS)}).status_code == 403
         assert client.get(reverse("organisation:units_template")).status_code == 403
+        assert client.get(reverse("organisation:units_export")).status_code == 403
     assert Unit.objects.count() == 1
