@@ -183,6 +183,33 @@ def _check_new(
         )
 
 
+def _cycle_message(unit: Unit, under_ending: dict[int, str]) -> str:
+    return _("%(code)s is under %(ending)s, which ends: the parents would form a cycle.") % {
+        "code": unit.code,
+        "ending": under_ending[unit.pk],
+    }
+
+
+def _check_predecessors(ending_ids: set[int], day: datetime.date, errors: list[str]) -> None:
+    """A unit that carries a predecessor's history must serve the day after it ended."""
+    last_day = day - datetime.timedelta(days=1)
+    predecessors = (
+        Unit.objects.filter(successor_id__in=ending_ids, valid_to__isnull=False)
+        .order_by("code")
+        .values_list("code", "valid_to", "successor__code")
+    )
+    for code, valid_to, heir in predecessors:
+        starts = valid_to + datetime.timedelta(days=1)
+        if starts > last_day:
+            errors.append(
+                _(
+                    "%(heir)s carries the history of %(code)s from %(starts)s: it cannot end "
+                    "on %(end)s."
+                )
+                % {"heir": heir, "code": code, "starts": _day(starts), "end": _day(last_day)}
+            )
+
+
 def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan:
     errors: list[str] = []
     day = spec.effective_on
@@ -229,8 +256,14 @@ def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan
     elif len(new_units) != 1:
         errors.append(_("Give the one new unit (new code and name) that succeeds it."))
 
+    _check_predecessors(ending_ids, day, errors)
     parent_for_move = units.get(spec.parent_id) if spec.parent_id else None
     tree = UnitTree.load()
+    # The units under those that end move to the heir: a unit among them cannot be the heir or
+    # the parent of a new unit, or the parents would form a cycle.
+    under_ending = {pk: unit.code for unit in ending for pk in tree.subtree_ids(unit.pk)}
+    if into is not None and into.pk not in ending_ids and into.pk in under_ending:
+        errors.append(_cycle_message(into, under_ending))
     if kind == ReorganisationKind.MOVE:
         if parent_for_move is None:
             errors.append(_("Choose the new parent."))
@@ -256,8 +289,18 @@ def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan
             parent = parent_for_move
         elif new.parent_id:
             parent = units.get(new.parent_id)
+            if parent is None:
+                errors.append(_("Choose the new parent."))
         else:
             parent = first.parent
+        # (A parent that ends is refused by _check_new; a move's parent was checked above.)
+        if (
+            kind != ReorganisationKind.MOVE
+            and parent is not None
+            and parent.pk in under_ending
+            and parent.pk not in ending_ids
+        ):
+            errors.append(_cycle_message(parent, under_ending))
         name = new.name.strip() or (first.name if kind == ReorganisationKind.MOVE else "")
         checked = NewUnit(code=new.code, name=name, kind=new.kind, parent_id=None)
         _check_new(

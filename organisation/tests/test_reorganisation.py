@@ -214,10 +214,10 @@ def test_move_under_its_own_subtree_or_same_parent_is_refused(tree):
 
 
 def refused_by(spec: ReorganisationSpec) -> list[str]:
-    before = snapshot()
+    before, records = snapshot(), Reorganisation.objects.count()
     with pytest.raises(ReorganisationRefused) as refused:
         reorganisation_apply(spec=spec)
-    assert snapshot() == before and Reorganisation.objects.count() == 0
+    assert snapshot() == before and Reorganisation.objects.count() == records
     return refused.value.errors
 
 
@@ -278,3 +278,36 @@ def test_the_parent_of_a_new_unit_must_serve_on_the_date(tree):
             spec=merge_spec(tree, new_units=(NewUnit("PGD1", "PGD 1", "", later_region.pk),))
         )
     assert any("KV13" in error for error in refused.value.errors)
+
+
+def test_a_unit_cannot_be_merged_into_a_unit_under_it(tree):
+    errors = refused_by(
+        merge_spec(tree, unit_ids=(tree["ksc"].pk,), new_units=(), into_id=tree["team"].pk)
+    )
+    assert any("KSC-1" in error and "vòng lặp" in error for error in errors), errors
+
+
+def test_a_new_unit_cannot_sit_under_a_unit_that_moves_to_it(tree):
+    errors = refused_by(
+        merge_spec(
+            tree,
+            unit_ids=(tree["ksc"].pk, tree["hai_chau"].pk),
+            new_units=(NewUnit("PGD1", "PGD 1", "", tree["team"].pk),),
+        )
+    )
+    assert any("KSC-1" in error and "vòng lặp" in error for error in errors), errors
+
+
+def test_a_successor_cannot_end_before_it_took_over_a_history(tree):
+    reorganisation_apply(spec=merge_spec(tree, effective_on=D(2026, 1, 1)))
+    pgd1 = Unit.objects.get(code="PGD1")
+    # PGD1 carries HCH's history from 1/1/2026: it cannot be renamed away on 15/3/2025.
+    errors = refused_by(
+        ReorganisationSpec(
+            kind=ReorganisationKind.RENAME,
+            effective_on=DAY,
+            unit_ids=(pgd1.pk,),
+            new_units=(NewUnit("PGD1B", "Phòng Giao dịch 1B"),),
+        )
+    )
+    assert any("PGD1" in error and "HCH" in error for error in errors), errors

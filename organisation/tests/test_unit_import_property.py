@@ -46,19 +46,23 @@ chaotic_row = st.tuples(
 
 @st.composite
 def plausible_rows(draw) -> list[list[object]]:
-    """Rows that often import: distinct codes, known kinds, references among themselves."""
+    """Rows that often import: distinct codes, known kinds, references among themselves
+    (parents mostly earlier in the sheet, successors mostly only for units that end)."""
     codes = draw(st.lists(st.sampled_from(["A", "B", "C", "D", "E"]), min_size=1, unique=True))
     out = []
-    for code in codes:
+    for number, code in enumerate(codes):
+        earlier = codes[:number] if draw(st.integers(0, 9)) else codes
+        valid_to = draw(st.sampled_from([None, None, "14/03/2025", "31/12/2026"]))
+        successors = [*codes, "LOADED"] if valid_to or not draw(st.integers(0, 9)) else []
         out.append(
             [
                 code,
                 draw(st.sampled_from(["Phòng Giao dịch số 1", "KBNN khu vực I", "Văn phòng"])),
                 draw(st.sampled_from(KINDS[:4])),
-                draw(st.sampled_from(["", "", "LOADED", *codes])),
+                draw(st.sampled_from(["", "", "LOADED", *earlier])),
                 draw(st.sampled_from([None, "01/01/2025", datetime.datetime(2025, 3, 15)])),
-                draw(st.sampled_from([None, None, "14/03/2025", "31/12/2026"])),
-                draw(st.sampled_from(["", "", "", *codes])),
+                valid_to,
+                draw(st.sampled_from(["", "", *successors])),
             ]
         )
     return out
