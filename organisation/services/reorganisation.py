@@ -210,104 +210,145 @@ def _check_predecessors(ending_ids: set[int], day: datetime.date, errors: list[s
             )
 
 
-def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan:
-    errors: list[str] = []
-    day = spec.effective_on
-    kind = spec.kind
-    if kind not in ReorganisationKind.values:
+@dataclass
+class _Request:
+    """A spec with its units loaded, and the problems found so far."""
+
+    spec: ReorganisationSpec
+    units: dict[int, Unit]
+    ending: list[Unit]
+    errors: list[str] = field(default_factory=list)
+    under_ending: dict[int, str] = field(default_factory=dict)  # unit id → code of its ender
+
+    @property
+    def day(self) -> datetime.date:
+        return self.spec.effective_on
+
+    @property
+    def kind(self) -> str:
+        return self.spec.kind
+
+    @property
+    def first(self) -> Unit:
+        return self.ending[0]
+
+    @property
+    def ending_ids(self) -> set[int]:
+        return {u.pk for u in self.ending}
+
+    @property
+    def into(self) -> Unit | None:
+        return self.units.get(self.spec.into_id) if self.spec.into_id else None
+
+    @property
+    def move_parent(self) -> Unit | None:
+        return self.units.get(self.spec.parent_id) if self.spec.parent_id else None
+
+
+def _load(spec: ReorganisationSpec, *, lock: bool) -> _Request:
+    if spec.kind not in ReorganisationKind.values:
         raise ReorganisationRefused([_("Choose what kind of reorganisation to make.")])
     ids = list(dict.fromkeys(spec.unit_ids))
     wanted = {*ids, *(i for i in (spec.into_id, spec.parent_id) if i)}
     wanted |= {n.parent_id for n in spec.new_units if n.parent_id}
-    units_qs = Unit.objects.filter(pk__in=wanted).select_related("parent")
+    found = Unit.objects.filter(pk__in=wanted).select_related("parent")
     if lock:
-        units_qs = units_qs.select_for_update(of=("self",))
-    units = {u.pk: u for u in units_qs}
+        found = found.select_for_update(of=("self",))
+    units = {u.pk: u for u in found}
     ending = [units[pk] for pk in ids if pk in units]
     if len(ending) != len(ids) or not ending:
         raise ReorganisationRefused([_("Choose the units that end.")])
-    one = kind != ReorganisationKind.MERGE
-    if one and len(ending) != 1:
-        errors.append(_("Choose exactly one unit to split, rename or move."))
-    for unit in ending:
-        _check_ending(unit, day, errors)
-    ending_ids = {u.pk for u in ending}
-    first = ending[0]
+    return _Request(spec=spec, units=units, ending=ending)
 
-    into = units.get(spec.into_id) if spec.into_id else None
-    new_units = list(spec.new_units)
-    if kind == ReorganisationKind.MERGE:
+
+def _check_shape(req: _Request) -> None:
+    """How many units end and how many succeed them, for each kind."""
+    errors, into, new_units = req.errors, req.into, req.spec.new_units
+    if req.kind != ReorganisationKind.MERGE and len(req.ending) != 1:
+        errors.append(_("Choose exactly one unit to split, rename or move."))
+    for unit in req.ending:
+        _check_ending(unit, req.day, errors)
+    if req.kind == ReorganisationKind.MERGE:
         if into is not None and new_units:
             errors.append(_("Merge into an existing unit or into a new one, not both."))
         elif into is None and len(new_units) != 1:
             errors.append(_("Give the existing unit or the one new unit they merge into."))
-        if into is None and len(ending) < 2:
+        if into is None and len(req.ending) < 2:
             errors.append(_("A merge into a new unit needs at least two units."))
-        if into is not None:
-            if into.pk in ending_ids:
-                errors.append(_("A unit cannot be merged into itself."))
-            elif not into.is_valid_on(day):
-                errors.append(
-                    _("%(code)s does not serve on %(day)s.") % {"code": into.code, "day": _day(day)}
-                )
-    elif kind == ReorganisationKind.SPLIT:
+        if into is not None and into.pk in req.ending_ids:
+            errors.append(_("A unit cannot be merged into itself."))
+        elif into is not None and not into.is_valid_on(req.day):
+            errors.append(
+                _("%(code)s does not serve on %(day)s.") % {"code": into.code, "day": _day(req.day)}
+            )
+    elif req.kind == ReorganisationKind.SPLIT:
         if len(new_units) < 2:
             errors.append(_("A split needs at least two new units."))
     elif len(new_units) != 1:
         errors.append(_("Give the one new unit (new code and name) that succeeds it."))
 
-    _check_predecessors(ending_ids, day, errors)
-    parent_for_move = units.get(spec.parent_id) if spec.parent_id else None
+
+def _check_tree(req: _Request) -> None:
+    """Histories already handed over, and parents that would form a cycle."""
+    _check_predecessors(req.ending_ids, req.day, req.errors)
     tree = UnitTree.load()
     # The units under those that end move to the heir: a unit among them cannot be the heir or
     # the parent of a new unit, or the parents would form a cycle.
-    under_ending = {pk: unit.code for unit in ending for pk in tree.subtree_ids(unit.pk)}
-    if into is not None and into.pk not in ending_ids and into.pk in under_ending:
-        errors.append(_cycle_message(into, under_ending))
-    if kind == ReorganisationKind.MOVE:
-        if parent_for_move is None:
-            errors.append(_("Choose the new parent."))
-        elif parent_for_move.pk == first.parent_id:
-            errors.append(
-                _("%(code)s is already under %(parent)s.")
-                % {"code": first.code, "parent": parent_for_move.code}
-            )
-        elif parent_for_move.pk in tree.subtree_ids(first.pk):
-            errors.append(
-                _("%(parent)s is under %(code)s: the parents would form a cycle.")
-                % {"parent": parent_for_move.code, "code": first.code}
-            )
+    req.under_ending = {pk: unit.code for unit in req.ending for pk in tree.subtree_ids(unit.pk)}
+    into = req.into
+    if into is not None and into.pk not in req.ending_ids and into.pk in req.under_ending:
+        req.errors.append(_cycle_message(into, req.under_ending))
+    if req.kind != ReorganisationKind.MOVE:
+        return
+    parent, first = req.move_parent, req.first
+    if parent is None:
+        req.errors.append(_("Choose the new parent."))
+    elif parent.pk == first.parent_id:
+        req.errors.append(
+            _("%(code)s is already under %(parent)s.") % {"code": first.code, "parent": parent.code}
+        )
+    elif parent.pk in req.under_ending:
+        req.errors.append(
+            _("%(parent)s is under %(code)s: the parents would form a cycle.")
+            % {"parent": parent.code, "code": first.code}
+        )
 
+
+def _new_parent(req: _Request, new: NewUnit) -> Unit | None:
+    if req.kind == ReorganisationKind.MOVE:
+        return req.move_parent  # checked by _check_tree
+    if not new.parent_id:
+        return req.first.parent
+    parent = req.units.get(new.parent_id)
+    if parent is None:
+        req.errors.append(_("Choose the new parent."))
+    elif parent.pk in req.under_ending and parent.pk not in req.ending_ids:
+        req.errors.append(_cycle_message(parent, req.under_ending))
+    return parent
+
+
+def _new_units(req: _Request) -> list[dict]:
+    first = req.first
     # Codes are matched without regard to case (as in the sheets): "pgd1" clashes with "PGD1".
     clash = Q(pk__in=[])
-    for new in new_units:
+    for new in req.spec.new_units:
         clash |= Q(code__iexact=new.code.strip())
     taken = {code.casefold() for code in Unit.objects.filter(clash).values_list("code", flat=True)}
     created = []
-    for new in new_units:
-        if kind == ReorganisationKind.MOVE:
-            parent = parent_for_move
-        elif new.parent_id:
-            parent = units.get(new.parent_id)
-            if parent is None:
-                errors.append(_("Choose the new parent."))
-        else:
-            parent = first.parent
-        # (A parent that ends is refused by _check_new; a move's parent was checked above.)
-        if (
-            kind != ReorganisationKind.MOVE
-            and parent is not None
-            and parent.pk in under_ending
-            and parent.pk not in ending_ids
-        ):
-            errors.append(_cycle_message(parent, under_ending))
-        name = new.name.strip() or (first.name if kind == ReorganisationKind.MOVE else "")
-        checked = NewUnit(code=new.code, name=name, kind=new.kind, parent_id=None)
+    for new in req.spec.new_units:
+        parent = _new_parent(req, new)
+        name = new.name.strip() or (first.name if req.kind == ReorganisationKind.MOVE else "")
+        checked = NewUnit(code=new.code, name=name, kind=new.kind)
         _check_new(
-            checked, taken=taken, parent=parent, ending_ids=ending_ids, day=day, errors=errors
+            checked,
+            taken=taken,
+            parent=parent,
+            ending_ids=req.ending_ids,
+            day=req.day,
+            errors=req.errors,
         )
-        if kind == ReorganisationKind.RENAME and name == first.name:
-            errors.append(_("The new name is the same as the old one."))
+        if req.kind == ReorganisationKind.RENAME and name == first.name:
+            req.errors.append(_("The new name is the same as the old one."))
         created.append(
             {
                 "code": new.code.strip(),
@@ -315,13 +356,21 @@ def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan
                 "kind": new.kind or first.kind,
                 "parent": parent.code if parent else None,
                 "parent_id": parent.pk if parent else None,
-                "valid_from": day,
+                "valid_from": req.day,
             }
         )
-    if errors:
-        raise ReorganisationRefused(errors)
+    return created
 
-    if kind == ReorganisationKind.SPLIT:
+
+def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan:
+    req = _load(spec, lock=lock)
+    _check_shape(req)
+    _check_tree(req)
+    created = _new_units(req)
+    if req.errors:
+        raise ReorganisationRefused(req.errors)
+    into = req.into
+    if spec.kind == ReorganisationKind.SPLIT:
         successor_code = None
     elif into is not None:
         successor_code = into.code
@@ -329,18 +378,17 @@ def _plan(spec: ReorganisationSpec, *, lock: bool = False) -> ReorganisationPlan
         successor_code = created[0]["code"]
     heir = successor_code or created[0]["code"]  # who receives the units under the old ones
     children = (
-        Unit.objects.filter(parent_id__in=ending_ids)
-        .exclude(pk__in=ending_ids)
-        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+        Unit.objects.filter(parent_id__in=req.ending_ids)
+        .exclude(pk__in=req.ending_ids)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=spec.effective_on))
         .order_by("sort_order", "code")
     )
-    children_moved = [(child, heir) for child in children]
     plan = ReorganisationPlan(
         spec=spec,
-        ending=ending,
+        ending=req.ending,
         successor_code=successor_code,
         created=created,
-        children_moved=children_moved,
+        children_moved=[(child, heir) for child in children],
     )
     plan.campaigns = _campaign_effects(plan, into=into)
     return plan

@@ -156,6 +156,55 @@ def _stored_units() -> dict[str, _Unit]:
     return units
 
 
+def _code_problem(code: str, first_row: dict[str, int]) -> str | None:
+    if not code:
+        return _("the unit code is empty.")
+    if len(code) > CODE_MAX or not CODE_RE.match(code):
+        return _(
+            "“%(code)s” is not a unit code: at most %(max)d letters without diacritics, "
+            "digits, “.”, “-” or “_”."
+        ) % {"code": code[:40], "max": CODE_MAX}
+    if code.casefold() in first_row:
+        return _("the code %(code)s appears twice (first on row %(row)d).") % {
+            "code": code,
+            "row": first_row[code.casefold()],
+        }
+    return None
+
+
+def _name_problem(name: str) -> str | None:
+    if not name:
+        return _("the name is empty.")
+    if len(name) > NAME_MAX or _CONTROL.search(name):
+        return _("at most %(max)d characters, without control characters.") % {"max": NAME_MAX}
+    return None
+
+
+def _kind_problem(kind_text: str) -> str:
+    return _("unknown kind “%(kind)s”; write one of: %(kinds)s.") % {
+        "kind": kind_text[:60],
+        "kinds": ", ".join(kind_label_vi(k) for k in UnitKind.values),
+    }
+
+
+def _dates_parse(number: int, values: dict, errors: list[RowError]) -> dict:
+    dates = {}
+    for column in (COL_FROM, COL_TO):
+        dates[column], readable = _date(values.get(column))
+        if not readable:
+            errors.append(RowError(number, column, _("the date must be written dd/mm/yyyy.")))
+    if dates[COL_FROM] and dates[COL_TO] and dates[COL_TO] < dates[COL_FROM]:
+        errors.append(
+            RowError(
+                number,
+                COL_TO,
+                _("the unit ends (%(to)s) before it begins (%(from)s).")
+                % {"to": _day(dates[COL_TO]), "from": _day(dates[COL_FROM])},
+            )
+        )
+    return dates
+
+
 def _rows_parse(
     rows, stored: dict[str, _Unit], errors: list[RowError], bad: set[str]
 ) -> dict[str, _Unit]:
@@ -165,73 +214,21 @@ def _rows_parse(
     first_row: dict[str, int] = {}
     for number, values in rows:
         before = len(errors)
-        code = _text(values.get(COL_CODE))
+        code, name = _text(values.get(COL_CODE)), _text(values.get(COL_NAME))
         key = code.casefold()
-        if not code:
-            errors.append(RowError(number, COL_CODE, _("the unit code is empty.")))
-        elif len(code) > CODE_MAX or not CODE_RE.match(code):
-            errors.append(
-                RowError(
-                    number,
-                    COL_CODE,
-                    _(
-                        "“%(code)s” is not a unit code: at most %(max)d letters without "
-                        "diacritics, digits, “.”, “-” or “_”."
-                    )
-                    % {"code": code[:40], "max": CODE_MAX},
-                )
-            )
-        elif key in first_row:
-            errors.append(
-                RowError(
-                    number,
-                    COL_CODE,
-                    _("the code %(code)s appears twice (first on row %(row)d).")
-                    % {"code": code, "row": first_row[key]},
-                )
-            )
+        problem = _code_problem(code, first_row)
+        if problem:
+            errors.append(RowError(number, COL_CODE, problem))
         else:
             first_row[key] = number
-        name = _text(values.get(COL_NAME))
-        if not name:
-            errors.append(RowError(number, COL_NAME, _("the name is empty.")))
-        elif len(name) > NAME_MAX or _CONTROL.search(name):
-            errors.append(
-                RowError(
-                    number,
-                    COL_NAME,
-                    _("at most %(max)d characters, without control characters.")
-                    % {"max": NAME_MAX},
-                )
-            )
+        problem = _name_problem(name)
+        if problem:
+            errors.append(RowError(number, COL_NAME, problem))
         kind_text = _text(values.get(COL_KIND))
         kind = kinds.get(_kind_key(kind_text))
         if kind is None:
-            errors.append(
-                RowError(
-                    number,
-                    COL_KIND,
-                    _("unknown kind “%(kind)s”; write one of: %(kinds)s.")
-                    % {
-                        "kind": kind_text[:60],
-                        "kinds": ", ".join(kind_label_vi(k) for k in UnitKind.values),
-                    },
-                )
-            )
-        dates = {}
-        for column in (COL_FROM, COL_TO):
-            dates[column], readable = _date(values.get(column))
-            if not readable:
-                errors.append(RowError(number, column, _("the date must be written dd/mm/yyyy.")))
-        if dates[COL_FROM] and dates[COL_TO] and dates[COL_TO] < dates[COL_FROM]:
-            errors.append(
-                RowError(
-                    number,
-                    COL_TO,
-                    _("the unit ends (%(to)s) before it begins (%(from)s).")
-                    % {"to": _day(dates[COL_TO]), "from": _day(dates[COL_FROM])},
-                )
-            )
+            errors.append(RowError(number, COL_KIND, _kind_problem(kind_text)))
+        dates = _dates_parse(number, values, errors)
         if len(errors) > before:
             if key:
                 bad.add(key)
@@ -459,7 +456,27 @@ def _import(sheet_data, *, data: bytes, filename: str, user) -> UnitImportResult
     _open_rounds_check(sheet, errors)
     if errors:
         raise SheetRefused(sorted(errors, key=lambda e: e.row))
+    created_codes, updated_codes = _write(sheet, units)
+    log = None
+    if created_codes or updated_codes:
+        log = UnitImport.objects.create(
+            filename=filename[:255],
+            checksum=hashlib.sha256(data).hexdigest(),
+            rows=len(sheet_data.rows),
+            created=created_codes,
+            updated=updated_codes,
+            imported_by=user if user is not None and user.is_authenticated else None,
+        )
+    return UnitImportResult(
+        created=created_codes,
+        updated=updated_codes,
+        unchanged=len(sheet) - len(created_codes) - len(updated_codes),
+        log=log,
+    )
 
+
+def _write(sheet: dict[str, _Unit], units: dict[str, _Unit]) -> tuple[list[str], list[str]]:
+    """Insert the new units, then update what differs; the codes created and updated."""
     new = [u for u in sheet.values() if u.pk is None]
     created = Unit.objects.bulk_create(
         [
@@ -501,20 +518,4 @@ def _import(sheet_data, *, data: bytes, filename: str, user) -> UnitImportResult
         Unit.objects.bulk_update(changed, _FIELDS, batch_size=250)
     if linked:
         Unit.objects.bulk_update(linked, ["parent_id", "successor_id"], batch_size=500)
-    created_codes = [u.code for u in new]
-    log = None
-    if created_codes or updated_codes:
-        log = UnitImport.objects.create(
-            filename=filename[:255],
-            checksum=hashlib.sha256(data).hexdigest(),
-            rows=len(sheet_data.rows),
-            created=created_codes,
-            updated=updated_codes,
-            imported_by=user if user is not None and user.is_authenticated else None,
-        )
-    return UnitImportResult(
-        created=created_codes,
-        updated=updated_codes,
-        unchanged=len(sheet) - len(created_codes) - len(updated_codes),
-        log=log,
-    )
+    return [u.code for u in new], updated_codes
