@@ -19,6 +19,7 @@ urlpatterns = [
     path("dashboard/", include("dashboard.urls")),
     path("", include("followups.urls")),
     path("", include("fieldwork.urls")),
+    path("", include("organisation.urls")),
 ]
 
 # MEDIA_ROOT is never served as such, not even with DEBUG: report workbooks and evidence files

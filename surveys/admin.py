@@ -25,6 +25,7 @@ from .models import (
     Unit,
 )
 from .paginators import EstimatedCountPaginator
+from .quota_proposals import ProposedQuotaMixin
 from .services.campaigns import campaign_copy, campaign_questionnaire_error
 from .services.questionnaires import questionnaire_new_version
 
@@ -139,10 +140,11 @@ class QuestionnaireAdmin(admin.ModelAdmin):
             )
 
 
-class QuotaInline(admin.TabularInline):
+class QuotaInline(ProposedQuotaMixin, admin.TabularInline):
     model = Quota
     extra = 0
     autocomplete_fields = ["unit"]
+    fields = ["unit", "form", "transaction_volume", "proposed_minimum", "minimum"]
 
 
 class CampaignForm(forms.ModelForm):

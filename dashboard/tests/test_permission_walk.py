@@ -121,6 +121,11 @@ EXPECTED: dict[str, Expect] = {
     ),
     "fieldwork:opt_out": Expect(ANY, ANY, ANY, ANY, names_b=True),
     "fieldwork:portal_invitations": Expect(DENY, DENY, DENY, DENY),
+    # organisation (issue 12): the survey team's unit sheet and reorganisations.
+    "organisation:units_upload": TEAM_ONLY,
+    "organisation:units_template": TEAM_ONLY,
+    "organisation:units_export": TEAM_ONLY,
+    "organisation:reorganise": TEAM_ONLY,
     # the public survey (issue 3)
     "surveys:home": PUBLIC,
     "surveys:unit_picker": PUBLIC,

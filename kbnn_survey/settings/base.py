@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "fieldwork",
     "followups",
     "dashboard",
+    "organisation",
 ]
 
 MIDDLEWARE = [

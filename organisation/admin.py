@@ -1,0 +1,82 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from surveys.quota_proposals import ProposedQuotaMixin
+from surveys.tree import subtree_ids
+
+from .models import Reorganisation, UnitImport, YearlyPlan, YearlyPlanUnit
+
+
+class RecordAdmin(admin.ModelAdmin):
+    """A record of what was done: read only, never edited or deleted."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reorganisation)
+class ReorganisationAdmin(RecordAdmin):
+    list_display = ["effective_on", "kind", "summary", "performed_by", "performed_at"]
+    list_filter = ["kind"]
+    list_select_related = ["performed_by"]
+    search_fields = ["summary"]
+    date_hierarchy = "effective_on"
+
+
+@admin.register(UnitImport)
+class UnitImportAdmin(RecordAdmin):
+    list_display = ["filename", "rows", "imported_by", "imported_at"]
+    list_select_related = ["imported_by"]
+
+
+class YearlyPlanUnitFormSet(forms.BaseInlineFormSet):
+    def clean(self):
+        super().clean()
+        root = getattr(self.instance, "root", None)
+        if root is None:
+            return
+        inside = subtree_ids(root)
+        for form in self.forms:
+            unit = form.cleaned_data.get("unit") if hasattr(form, "cleaned_data") else None
+            if unit is not None and not form.cleaned_data.get("DELETE") and unit.pk not in inside:
+                form.add_error(
+                    "unit",
+                    _("%(unit)s is not under %(root)s.") % {"unit": unit.code, "root": root.code},
+                )
+
+
+class YearlyPlanUnitInline(ProposedQuotaMixin, admin.TabularInline):
+    model = YearlyPlanUnit
+    formset = YearlyPlanUnitFormSet
+    extra = 0
+    autocomplete_fields = ["unit"]
+    fields = ["unit", "transaction_volume", "proposed_minimum", "minimum"]
+
+
+@admin.register(YearlyPlan)
+class YearlyPlanAdmin(admin.ModelAdmin):
+    list_display = ["root", "year", "form", "participation", "assigned", "reference"]
+    list_filter = ["year", "form"]
+    list_select_related = ["root"]
+    search_fields = ["root__code", "root__name", "reference"]
+    autocomplete_fields = ["root"]
+    readonly_fields = ["assigned", "created_at"]
+    inlines = [YearlyPlanUnitInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(assigned_total=Sum("units__minimum"))
+
+    @admin.display(description=_("assigned to units"), ordering="assigned_total")
+    def assigned(self, obj: YearlyPlan) -> int:
+        total = getattr(obj, "assigned_total", None)
+        return total or 0
