@@ -22,9 +22,12 @@ MAX_SHEET_ROWS = 1_048_576
 CHUNK_ROWS = 5000
 
 
-def inline(value: str | None) -> str:
-    """An inline-string cell (no shared-strings table to keep in memory)."""
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(text(value))}</t></is></c>'
+def inline(value: str | None, style: str | None = None) -> str:
+    """An inline-string cell (no shared-strings table to keep in memory), cleaned by text()."""
+    styled = f' s="{style}"' if style else ""
+    return (
+        f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{escape(text(value))}</t></is></c>'
+    )
 
 
 def number(value, style: str | None = None) -> str:
