@@ -153,7 +153,7 @@ class SummarySheet(SheetExporter):
         for label, value in title_block(ctx):
             key = WriteOnlyCell(ws, label)
             key.font = HEADER_FONT
-            ws.append([key, self.cell(ws, value, None, wrap=True)])
+            ws.append([key, self.cell(ws, value, None)])  # runs over the empty cells beside
         ws.append([])
         header = []
         for column in columns:

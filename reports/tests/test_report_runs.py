@@ -123,11 +123,17 @@ def test_dead_runs_are_requeued_and_finish_with_one_file(media, django_capture_o
 def test_lock_only_done_runs_once_and_locked_runs_are_never_deleted(media):
     data = build_dataset(per_cell=1)
     boss = factories.leadership()
-    run = ReportRun.objects.create(campaign=data.campaign)
+    run = ReportRun.objects.create(campaign=data.campaign, params={"variant": "official"})
     with pytest.raises(services.ReportError):
         services.report_lock(run=run, user=boss)
     services.report_run_execute(run_id=run.pk)
     run.refresh_from_db()
+    internal = ReportRun.objects.create(campaign=data.campaign)
+    services.report_run_execute(run_id=internal.pk)
+    internal.refresh_from_db()
+    with pytest.raises(services.ReportError, match="chính thức"):
+        services.report_lock(run=internal, user=boss)  # only what is sent is locked
+    assert not internal.is_locked
     services.report_lock(run=run, user=boss)
     assert run.locked_by == boss and run.locked_at is not None
     with pytest.raises(services.ReportError):
