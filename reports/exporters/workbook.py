@@ -67,9 +67,20 @@ def package_verify(path_or_file) -> None:
                             parser.Parse(block, False)
                         parser.Parse(b"", True)
                     except expat.ExpatError as exc:
-                        raise CorruptFileError(info.filename, str(exc)) from exc
+                        raise CorruptFileError(
+                            _part_name(package, info.filename), str(exc)
+                        ) from exc
     except zipfile.BadZipFile as exc:
         raise CorruptFileError("zip", str(exc)) from exc
+
+
+def _part_name(package: zipfile.ZipFile, member: str) -> str:
+    """A sheet's XML part as its reader knows it: `Ý kiến (xl/worksheets/sheet7.xml)`."""
+    try:
+        titles = {part: title for title, part in _sheet_parts(package).items()}
+    except (KeyError, ElementTree.ParseError, TypeError):
+        return member
+    return f"{titles[member]} ({member})" if member in titles else member
 
 
 def _styles_with_font(xml: str) -> str:
