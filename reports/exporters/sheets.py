@@ -118,7 +118,7 @@ def title_block(ctx) -> list[tuple]:
     c = ctx.campaign
     root = ctx.root
     return [
-        ("Đơn vị", root.name if root else ""),
+        ("Đơn vị báo cáo", root.name if root else ""),
         ("Đợt khảo sát", f"{c.name} (năm {c.year})"),
         ("Thời gian khảo sát", f"{c.opens_on:%d/%m/%Y} – {c.closes_on:%d/%m/%Y}"),
         ("Ngày lập báo cáo", ctx.generated_at.strftime("%d/%m/%Y %H:%M")),
