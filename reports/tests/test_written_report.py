@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from reports.tests.dataset import build_dataset
 from reports.tests.recompute import FORMS, Recomputed
-from surveys.models import Answer, Campaign, CampaignStatus, FollowUpStatus, Response, Unit
+from surveys.models import Answer, Campaign, Channel, CampaignStatus, FollowUpStatus, Response, Unit
 from surveys.tests import factories
 
 
@@ -119,10 +119,11 @@ def test_every_figure_of_the_written_report_matches_a_recomputation(tmp_path):
         check(groups, group.name, raw.slice(lambda r, g=group: r.respondent_group_id == g.pk))
     channels = _rows(document, "Kênh (hình thức)")
     assert len(channels) == 5 + 2
-    for label, cells in channels.items():
-        if label in ("Trực tuyến", "Trực tiếp"):
-            form = "online" if label == "Trực tuyến" else "direct"
-            check(channels, label, raw.slice(lambda r, f=form: FORMS[r.channel] == f))
+    for label, form in (("Trực tuyến", "online"), ("Trực tiếp", "direct")):
+        check(channels, label, raw.slice(lambda r, f=form: FORMS[r.channel] == f))
+    for channel in Channel.values:
+        label = next(k for k in channels if k.startswith(str(Channel(channel).label)))
+        check(channels, label, raw.slice(lambda r, c=channel: r.channel == c))
     aspects = _rows(document, "Khía cạnh")
     for (name, cells), qids in zip(aspects.items(), raw.aspect_questions.values(), strict=True):
         index = sum(raw.question_rate(everyone, q) for q in qids) / len(qids)
