@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from reports.tests.dataset import build_dataset
 from reports.tests.recompute import FORMS, Recomputed
-from surveys.models import Answer, Campaign, Channel, CampaignStatus, FollowUpStatus, Response, Unit
+from surveys.models import Answer, Campaign, CampaignStatus, Channel, FollowUpStatus, Response, Unit
 from surveys.tests import factories
 
 
