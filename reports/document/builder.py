@@ -21,13 +21,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
+from reports.comparison import Compared, Earlier
 from reports.exporters.base import SMALL_BASE, SMALL_BASE_MARK, small_base, text
 from reports.exporters.context import ProgressCallback, ReportContext
 from reports.selectors import interval_bounds
 from surveys.models import Campaign, Unit
 
 from .charts import bar_chart_png
-from .figures import Compared, Earlier, Figures, vi_count, vi_interval, vi_number, vi_rate
+from .figures import Figures, vi_count, vi_interval, vi_number, vi_rate
 
 FONT = "Times New Roman"
 TITLE = "Báo cáo kết quả khảo sát sự hài lòng"
@@ -170,7 +171,7 @@ def _rate_cells(m) -> list[str]:
         vi_count(m.responses),
         vi_count(counts.total),
         vi_rate(m.pooled_rate, counts.total),
-        vi_interval(m.counts.satisfaction_interval() or (None, None)),
+        vi_interval(interval_bounds(m.counts), compact=True),
         vi_rate(m.index, counts.total),
         vi_rate(m.overall_rate, m.overall.total),
     ]
@@ -180,7 +181,7 @@ RATE_HEADER = [
     "Số phiếu",
     "Số câu trả lời hợp lệ (N)",
     "Tỷ lệ hài lòng (%)",
-    "Khoảng tin cậy 95%",
+    "Khoảng tin cậy 95% (%)",
     "Chỉ số hài lòng (%)",
     "Tỷ lệ hài lòng chung (%)",
 ]
@@ -241,7 +242,7 @@ def _front(w: _Writer, ctx: ReportContext) -> None:
         [
             ("KHO BẠC NHÀ NƯỚC", {"size": 12}),
             ((root.name if root else "").upper(), {"size": 12, "bold": True}),
-            ("———————", {"size": 12}),
+            ("———————", {"size": 11}),
         ],
     )
     _lines(
@@ -249,13 +250,13 @@ def _front(w: _Writer, ctx: ReportContext) -> None:
         [
             ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", {"size": 12, "bold": True}),
             ("Độc lập - Tự do - Hạnh phúc", {"size": 13, "bold": True}),
-            ("———————————", {"size": 12}),
+            ("———————————", {"size": 11}),
         ],
     )
     number, place = table.rows[1].cells
     _lines(number, [("Số: ……/BC-……", {"size": 13})])
     _lines(place, [("……, ngày …… tháng …… năm ……", {"size": 13, "italic": True})])
-    _widths(table, [6.5, 10])
+    _widths(table, [6.3, 10.2])
     w.para(space_after=6, indent=False)
     w.para("BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     w.para(

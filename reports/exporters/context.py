@@ -110,6 +110,18 @@ class ReportContext:
     def by_form(self):
         return selectors.rollup_by_form(self.cube, self.layout, self.response_rows)
 
+    @cached_property
+    def previous_round(self):
+        from reports.comparison import earlier_measures, previous_round
+
+        return earlier_measures(self, previous_round(self.campaign))
+
+    @cached_property
+    def previous_year(self):
+        from reports.comparison import earlier_measures, previous_year
+
+        return earlier_measures(self, previous_year(self.campaign))
+
     def measures(self, rolled: dict, key) -> selectors.SliceMeasures:
         """The measures of one slice, empty ones for a slice without responses."""
         return rolled.get(key) or selectors.SliceMeasures(layout=self.layout)

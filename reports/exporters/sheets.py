@@ -13,6 +13,7 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.pagebreak import Break
 
+from reports.comparison import Compared
 from reports.selectors import (
     SliceMeasures,
     comment_followups,
@@ -311,13 +312,48 @@ class SliceSheet(SheetExporter):
             yield (*labels, *measure_values(m), row_note(m.counts.total, m.overall.total))
 
 
+def _compared(earlier, unit_id: int, m: SliceMeasures) -> tuple:
+    """(rate, N, change in points, significance) against an earlier round, blanks without one."""
+    then = earlier.by_unit.get(unit_id) if earlier is not None else None
+    if then is None or then.rate is None:
+        return (None, None, None, "")
+    now = Compared.of(m)
+    significant = then.significant(now)
+    label = "" if significant is None else ("đáng kể" if significant else "không đáng kể")
+    return (then.rate, then.n, then.change(now), label)
+
+
 @register_sheet
 class UnitSheet(SliceSheet):
     identifier, title, order = "by_unit", "Theo đơn vị", 20
-    columns = (Column("Mã đơn vị", 12), Column("Đơn vị", 36, wrap=True), *MEASURE_COLUMNS, NOTE)
+    columns = (
+        Column("Mã đơn vị", 12),
+        Column("Đơn vị", 36, wrap=True),
+        *MEASURE_COLUMNS,
+        NOTE,
+        *(
+            column
+            for when in ("đợt trước", "năm trước")
+            for column in (
+                Column(f"Tỷ lệ hài lòng {when} (%)", 12, PERCENT),
+                Column(f"N {when}", 10, COUNT),
+                Column(f"Thay đổi so với {when} (điểm)", 12, PERCENT),
+                Column(f"Ý nghĩa so với {when}", 13),
+            )
+        ),
+    )
 
     def slices(self, ctx):
         return (((u.code, u.name), ctx.measures(ctx.by_unit, u.pk)) for u in ctx.units)
+
+    def rows(self, ctx):
+        for unit, row in zip(ctx.units, super().rows(ctx), strict=True):
+            m = ctx.measures(ctx.by_unit, unit.pk)
+            yield (
+                *row,
+                *_compared(ctx.previous_round, unit.pk, m),
+                *_compared(ctx.previous_year, unit.pk, m),
+            )
 
 
 @register_sheet

@@ -99,8 +99,8 @@ def test_every_figure_of_the_written_report_matches_a_recomputation(tmp_path):
         valid, responses_n = m["Số câu trả lời hợp lệ (N)"], m["Số phiếu trả lời câu hỏi chung (N)"]
         interval = "—"
         if valid:
-            interval = (f"{vi(m['Khoảng tin cậy 95% - cận dưới (%)'])}% – "
-                        f"{vi(m['Khoảng tin cậy 95% - cận trên (%)'])}%")  # fmt: skip
+            interval = (f"{vi(m['Khoảng tin cậy 95% - cận dưới (%)'])}–"
+                        f"{vi(m['Khoảng tin cậy 95% - cận trên (%)'])}")  # fmt: skip
         assert rows[label][1:] == [
             vi_n(m["Số phiếu"]),
             vi_n(valid),
@@ -174,6 +174,17 @@ def test_comparison_with_the_previous_round_through_the_successor(tmp_path):
     sign = "+" if change > 0 else "-" if change < 0 else ""
     assert row[3].startswith(f"{sign}{vi(abs(change))} điểm")
     assert compared[data.old_unit.name][2:4] == ["—", "—"]  # no earlier round of its own
+    # The workbook's `Theo đơn vị` carries the same comparison.
+    path = tmp_path / "r.xlsx"
+    call_command("compile_report", campaign=data.campaign.slug, out=str(path), no_progress=True)
+    header, *rows = list(openpyxl.load_workbook(path)["Theo đơn vị"].iter_rows(values_only=True))
+    by_code = {r[0]: dict(zip(header, r, strict=True)) for r in rows}
+    new = by_code[data.new_unit.code]
+    assert new["Tỷ lệ hài lòng đợt trước (%)"] == 100.0 and new["N đợt trước"] == 30
+    assert new["Thay đổi so với đợt trước (điểm)"] == pytest.approx(change)
+    assert new["Ý nghĩa so với đợt trước"] in ("đáng kể", "không đáng kể")
+    assert new["Tỷ lệ hài lòng năm trước (%)"] is None  # no round 1 in 2025
+    assert by_code[data.old_unit.code]["N đợt trước"] is None
     assert Campaign.objects.get(slug="dot-truoc").name in _all_text(document)
 
 
