@@ -176,9 +176,13 @@ def child_compile(out: str, slug: str, without: list[str]) -> None:
     def progress(percent: int, note: str) -> None:
         marks.setdefault(note, time.perf_counter() - started)
 
+    from reports.exporters.workbook import package_verify
+
     campaign = Campaign.objects.get(slug=slug)
     with open(out, "wb") as handle, snapshot():
         workbook_write(campaign=campaign, out=handle, progress=progress)
+    marks["read back (zip, XML)"] = time.perf_counter() - started
+    package_verify(out)  # what the worker does before marking the run done
     marks["end"] = time.perf_counter() - started
     print(json.dumps({"marks": marks, "peak_mb": peak_mb()}))
 
