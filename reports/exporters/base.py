@@ -17,6 +17,7 @@ Vietnamese literals, like the paper-form columns, not translated UI text.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -85,6 +86,28 @@ def small_base(n: int | None) -> str:
     return SMALL_BASE_MARK if n and n < SMALL_BASE else ""
 
 
+LINE_POINTS = 12.75  # one line of 10-pt Arial
+
+
+def row_height(values, columns) -> float | None:
+    """The height a row of wrapped text needs, or None for one line.
+
+    LibreOffice does not recompute row heights when it opens an xlsx, so wrapped text would
+    overlap the next row: the height is written with the row.
+    """
+    lines = 1
+    for value, column in zip(values, columns, strict=False):
+        if isinstance(value, Fmt):
+            value = value.value
+        if not (column.wrap and isinstance(value, str) and value):
+            continue
+        per_line = max(column.width * 1.1 - 1, 1)  # characters of Arial 10 in the width
+        lines = max(
+            lines, sum(max(1, math.ceil(len(part) / per_line)) for part in value.splitlines())
+        )
+    return round(LINE_POINTS * min(lines, 30) + 3, 2) if lines > 1 else None
+
+
 def print_setup(ws, *, title_rows: str | None = "1:1") -> None:
     """A4 landscape, fitted to the page width, header rows repeated, page number in the footer."""
     ws.page_setup.orientation = "landscape"
@@ -134,11 +157,16 @@ class SheetExporter:
             cell = WriteOnlyCell(ws, text(column.header))
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, HEADER_ALIGN
             header.append(cell)
+        as_wrapped = [Column(c.header, c.width, wrap=True) for c in columns]
+        if height := row_height([c.header for c in columns], as_wrapped):
+            ws.row_dimensions[1].height = height
         ws.append(header)
         formats = [c.number_format for c in columns]
         wraps = [c.wrap for c in columns]
         count = 1
         for row in self.rows(ctx):
+            if height := row_height(row, columns):
+                ws.row_dimensions[count + 1].height = height
             ws.append(
                 [
                     self.cell(ws, value, fmt, wrap)

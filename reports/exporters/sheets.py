@@ -38,6 +38,7 @@ from .base import (
     SheetExporter,
     print_setup,
     register_sheet,
+    row_height,
     small_base,
     text,
 )
@@ -120,7 +121,7 @@ def title_block(ctx) -> list[tuple]:
     root = ctx.root
     return [
         ("Đơn vị báo cáo", root.name if root else ""),
-        ("Đợt khảo sát", f"{c.name} (năm {c.year})"),
+        ("Đợt khảo sát", c.name if str(c.year) in c.name else f"{c.name} (năm {c.year})"),
         ("Thời gian khảo sát", f"{c.opens_on:%d/%m/%Y} – {c.closes_on:%d/%m/%Y}"),
         ("Ngày lập báo cáo", ctx.generated_at.strftime("%d/%m/%Y %H:%M")),
         ("Lần lập báo cáo", f"số {ctx.run_id}" if ctx.run_id else "lập bằng lệnh compile_report"),
@@ -483,6 +484,7 @@ class CommentSheet(StreamedSheet):
     def xml_rows(self, ctx, styles):
         followups = comment_followups(campaign=ctx.campaign)
         wrap = styles[6]  # the template's wrapped text cell
+        comment_column = (self.columns[6],)
         units = {
             pk: inline(code) + inline(name, wrap) for pk, (code, name) in ctx.unit_names.items()
         }
@@ -502,9 +504,10 @@ class CommentSheet(StreamedSheet):
                 if linked:
                     status = inline("; ".join(str(f.get_status_display()) for f in linked), wrap)
                     status += inline("; ".join(f.title for f in linked), wrap)
-                out.append(
+                xml = (
                     f"<c><v>{pk}</v></c>{number((day - EXCEL_EPOCH).days, date_style)}"
                     f"{units[unit_id]}{channels[channel]}{groups.get(group_id, '<c/>')}"
                     f"{inline(comment, wrap)}{triage.get(triaged, '<c/>')}{status}"
                 )
+                out.append((xml, row_height((comment,), comment_column)))
             yield out

@@ -224,6 +224,12 @@ def test_sheets_have_frozen_filtered_headers_formats_and_charts(tmp_path):
     assert wb["Theo đơn vị"]["I2"].number_format == "0.00"
     assert wb["Dữ liệu"]["J2"].number_format == "dd/mm/yyyy"
     assert wb["Ý kiến"]["G2"].alignment.wrap_text
+    # Wrapped text gets the height it needs (LibreOffice does not recompute it on opening).
+    assert wb["Theo tiêu chí"].row_dimensions[2].height > 2 * 12
+    comments = wb["Ý kiến"]
+    for row in range(2, comments.max_row + 1):
+        lines = (comments.cell(row, 7).value or "").count("\n") + 1
+        assert (comments.row_dimensions[row].height or 15) >= 12 * lines
     assert wb["Theo đơn vị"].column_dimensions["B"].width > 20
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
