@@ -467,8 +467,8 @@ class CommentSheet(StreamedSheet):
         Column("Ngày", 11, DATE),
         Column("Mã đơn vị", 12),
         Column("Đơn vị", 30, wrap=True),
-        Column("Kênh", 22, wrap=True),
-        Column("Nhóm khách hàng", 30, wrap=True),
+        Column("Kênh", 30, wrap=True),
+        Column("Nhóm khách hàng", 40, wrap=True),
         Column("Ý kiến", 80, wrap=True),
         Column("Phân loại", 18),
         Column("Tình trạng xử lý", 24, wrap=True),
@@ -484,7 +484,11 @@ class CommentSheet(StreamedSheet):
     def xml_rows(self, ctx, styles):
         followups = comment_followups(campaign=ctx.campaign)
         wrap = styles[6]  # the template's wrapped text cell
-        comment_column = (self.columns[6],)
+        # The wrapped columns, in order: unit name, channel, group, comment, status, follow-ups.
+        wrapped = [self.columns[i] for i in (3, 4, 5, 6, 8, 9)]
+        unit_names = {pk: name for pk, (_code, name) in ctx.unit_names.items()}
+        group_names = {g.pk: g.name for g in ctx.groups}
+        channel_names = {c: channel_label(c) for c in Channel.values}
         units = {
             pk: inline(code) + inline(name, wrap) for pk, (code, name) in ctx.unit_names.items()
         }
@@ -500,14 +504,17 @@ class CommentSheet(StreamedSheet):
             out = []
             for pk, day, unit_id, group_id, channel, comment, triaged in chunk:
                 linked = followups.get(pk)
-                status = no_followup
+                status, statuses, titles = no_followup, "", ""
                 if linked:
-                    status = inline("; ".join(str(f.get_status_display()) for f in linked), wrap)
-                    status += inline("; ".join(f.title for f in linked), wrap)
+                    statuses = "; ".join(str(f.get_status_display()) for f in linked)
+                    titles = "; ".join(f.title for f in linked)
+                    status = inline(statuses, wrap) + inline(titles, wrap)
                 xml = (
                     f"<c><v>{pk}</v></c>{number((day - EXCEL_EPOCH).days, date_style)}"
                     f"{units[unit_id]}{channels[channel]}{groups.get(group_id, '<c/>')}"
                     f"{inline(comment, wrap)}{triage.get(triaged, '<c/>')}{status}"
                 )
-                out.append((xml, row_height((comment,), comment_column)))
+                shown = (unit_names.get(unit_id), channel_names[channel],
+                         group_names.get(group_id), comment, statuses, titles)  # fmt: skip
+                out.append((xml, row_height(shown, wrapped)))
             yield out
