@@ -3,8 +3,10 @@ file is read back before its run is marked done."""
 
 from __future__ import annotations
 
+import csv
 import io
 import os
+import subprocess
 import tempfile
 import uuid
 import zipfile
@@ -17,7 +19,9 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import service_missing
 from reports import services
+from reports.document import soffice_path
 from reports.exporters import base, streamed, workbook_write
 from reports.exporters.workbook import CorruptFileError, package_verify
 from reports.models import ReportRun, ReportStatus
@@ -119,7 +123,24 @@ def test_a_comment_holding_uffff_submitted_on_the_web_ends_in_a_whole_workbook(c
     call_command("compile_report", campaign=campaign.slug, out=str(path), no_progress=True)
     wb = openpyxl.load_workbook(path)
     got = [row[6] for row in wb["Ý kiến"].iter_rows(min_row=2, values_only=True)]
-    assert sorted(got) == sorted(base.text(c).strip() for c in comments)  # all 13, whole
+    expected = sorted(base.text(c).strip() for c in comments)
+    assert sorted(got) == expected  # all 13, whole
+
+    # LibreOffice used to cut the sheet off at the bad row: every sheet to CSV, all 13 there.
+    soffice = soffice_path()
+    if soffice is None:
+        service_missing("LibreOffice (soffice) is not installed")
+    every_sheet = "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1"
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
+         every_sheet, "--outdir", str(tmp_path / "csv"), str(path)],
+        capture_output=True, text=True, timeout=180,
+    )  # fmt: skip
+    sheet = tmp_path / "csv" / "web-Ý kiến.csv"
+    assert result.returncode == 0 and sheet.exists(), (result.stdout, result.stderr)
+    with open(sheet, newline="", encoding="utf-8") as f:
+        rows = list(csv.reader(f))
+    assert sorted(r[6] for r in rows[1:]) == expected
 
 
 @pytest.fixture
