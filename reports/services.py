@@ -232,6 +232,8 @@ def report_file_write(
                 campaign=campaign, out=out, progress=progress, variant=variant, unit=unit,
                 run_id=run_id,
             )  # fmt: skip
+        if progress:
+            progress(99, "Đọc lại tệp")
         package_verify(path)
         return
     docx = path if fmt == "docx" else path.with_suffix(".docx")
@@ -239,6 +241,8 @@ def report_file_write(
         document_write(campaign=campaign, out=out, progress=progress, unit=unit, run_id=run_id)
     package_verify(docx)
     if fmt == "pdf":
+        if progress:
+            progress(90, "Chuyển sang PDF")
         pdf_convert(docx, path)
         pdf_verify(path)
 
