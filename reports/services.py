@@ -233,7 +233,8 @@ def report_file_write(
                 run_id=run_id,
             )  # fmt: skip
         if progress:
-            progress(99, "Đọc lại tệp")
+            with translation.override("vi"):
+                progress(99, _("Reading the file back"))
         package_verify(path)
         return
     docx = path if fmt == "docx" else path.with_suffix(".docx")
@@ -242,7 +243,8 @@ def report_file_write(
     package_verify(docx)
     if fmt == "pdf":
         if progress:
-            progress(90, "Chuyển sang PDF")
+            with translation.override("vi"):
+                progress(90, _("Converting to PDF"))
         pdf_convert(docx, path)
         pdf_verify(path)
 
