@@ -7,7 +7,9 @@ and what is loaded), one campaign per size (`bench-100000`, `bench-1000000`), th
 times, each in a fresh process that reports its own peak memory (VmHWM):
   - compile_report: the whole workbook, with the time at which each sheet started;
   - bare GROUP BY: the answer cube's GROUP BY in plain SQL;
-  - bare dump: a plain openpyxl write-only dump of the same raw rows (one per response).
+  - bare dump: a plain openpyxl write-only dump of the same raw rows (one per response);
+  - the official workbook (`--variant official`, summary sheets only, read back) and the
+    written report (`--format docx`, read back; `--pdf` also times the PDF conversion).
 It prints seconds and MB for each and the ratios the issue asks for.
 """
 
@@ -174,11 +176,27 @@ def child_compile(out: str, slug: str, without: list[str]) -> None:
     def progress(percent: int, note: str) -> None:
         marks.setdefault(note, time.perf_counter() - started)
 
+    from reports.exporters.workbook import package_verify
+
     campaign = Campaign.objects.get(slug=slug)
     with open(out, "wb") as handle, snapshot():
         workbook_write(campaign=campaign, out=handle, progress=progress)
+    marks["read back (zip, XML)"] = time.perf_counter() - started
+    package_verify(out)  # what the worker does before marking the run done
     marks["end"] = time.perf_counter() - started
     print(json.dumps({"marks": marks, "peak_mb": peak_mb()}))
+
+
+def child_file(out: str, slug: str, fmt: str, variant: str) -> None:
+    """One file as compile_report writes it (snapshot, read-back, PDF conversion)."""
+    from pathlib import Path as _Path
+
+    from reports.services import report_file_write
+    from surveys.models import Campaign
+
+    campaign = Campaign.objects.get(slug=slug)
+    report_file_write(campaign=campaign, path=_Path(out), fmt=fmt, variant=variant)
+    print(json.dumps({"peak_mb": peak_mb()}))
 
 
 def child_groupby(slug: str) -> None:
@@ -233,6 +251,7 @@ def main() -> None:
     parser.add_argument("--out", help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     parser.add_argument("--skip-dump", action="store_true", help="do not time the bare dump")
+    parser.add_argument("--pdf", action="store_true", help="also time the written report as PDF")
     parser.add_argument(
         "--without", nargs="*", default=[], metavar="SHEET", help="leave out registered sheets"
     )
@@ -245,7 +264,11 @@ def main() -> None:
         django_setup(db_url)
         {"compile": lambda: child_compile(args.out, args.slug, args.without),
          "groupby": lambda: child_groupby(args.slug),
-         "dump": lambda: child_dump(args.out, args.slug)}[args.child]()  # fmt: skip
+         "dump": lambda: child_dump(args.out, args.slug),
+         "official": lambda: child_file(args.out, args.slug, "xlsx", "official"),
+         "docx": lambda: child_file(args.out, args.slug, "docx", "official"),
+         "pdf": lambda: child_file(args.out, args.slug, "pdf", "official"),
+         }[args.child]()  # fmt: skip
         return
 
     env = {**os.environ, "DATABASE_URL": db_url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
@@ -298,6 +321,15 @@ def main() -> None:
         print(f"bare openpyxl dump    {d_secs:7.1f} s  {d_mb:7.1f} MB")
         ratio = secs / (g_secs + d_secs)
         print(f"compile / (GROUP BY + dump) = {ratio:.2f}")
+        o_secs, o_mb, _ = run_measured(
+            [*me, "--child", "official", "--out", out + ".official.xlsx"], env
+        )
+        print(f"official workbook     {o_secs:7.1f} s  {o_mb:7.1f} MB  (target < 15 s at 1M)")
+        w_secs, w_mb, _ = run_measured([*me, "--child", "docx", "--out", out + ".docx"], env)
+        print(f"written report (DOCX) {w_secs:7.1f} s  {w_mb:7.1f} MB  (target < 30 s at 1M)")
+        if args.pdf:
+            p_secs, p_mb, _ = run_measured([*me, "--child", "pdf", "--out", out + ".pdf"], env)
+            print(f"written report (PDF)  {p_secs:7.1f} s  {p_mb:7.1f} MB  (LibreOffice included)")
         results[size] = (secs, mb, sheets_before_raw)
     if len(results) > 1:
         small, large = min(results), max(results)

@@ -384,11 +384,17 @@ class QuotaProgress:
     form: str
     minimum: int | None  # None: no quota set for this unit and form
     counted: int
+    transactions: int | None = None  # the unit's transaction volume for this form, if entered
 
     @property
     def reached_rate(self) -> float | None:
         """Responses counted / quota × 100 (can pass 100: a quota is a floor, not a cap)."""
         return rate(self.counted, self.minimum) if self.minimum else None
+
+    @property
+    def response_rate(self) -> float | None:
+        """Responses / transactions × 100 (DESIGN.md "Response rate"), where the volume is known."""
+        return rate(self.counted, self.transactions) if self.transactions else None
 
 
 def quota_progress(
@@ -407,15 +413,25 @@ def quota_progress(
     counted: dict[tuple[int, str], int] = defaultdict(int)
     for row in response_rows:
         counted[(row.unit_id, row.form)] += row.responses
-    quotas = {
-        (q.unit_id, q.form): q.minimum for q in Quota.objects.filter(campaign=campaign).order_by()
-    }
+    quotas, volumes = {}, {}
+    for unit_id, form, minimum, volume in (
+        Quota.objects.filter(campaign=campaign)
+        .order_by()
+        .values_list("unit_id", "form", "minimum", "transaction_volume")
+    ):
+        quotas[(unit_id, form)], volumes[(unit_id, form)] = minimum, volume
     if units is None:
         units = report_units(
             campaign=campaign, extra_unit_ids={u for u, _ in counted} | {u for u, _ in quotas}
         )
     return [
-        QuotaProgress(unit, form, quotas.get((unit.pk, form)), counted.get((unit.pk, form), 0))
+        QuotaProgress(
+            unit,
+            form,
+            quotas.get((unit.pk, form)),
+            counted.get((unit.pk, form), 0),
+            volumes.get((unit.pk, form)),
+        )
         for unit in units
         for form in Form.values
     ]
@@ -427,7 +443,7 @@ def interval_bounds(counts: LevelCounts) -> tuple[float | None, float | None]:
     return interval if interval is not None else (None, None)
 
 
-def comment_rows(*, campaign: Campaign) -> QuerySet:
+def comment_rows(*, campaign: Campaign, unit_ids: Iterable[int] | None = None) -> QuerySet:
     """Every response with a comment, oldest first, as tuples:
     (id, answered_on, unit_id, respondent_group_id, channel, comment, comment_triage).
 
@@ -435,7 +451,7 @@ def comment_rows(*, campaign: Campaign) -> QuerySet:
     cost no model instances. Follow-ups come from `comment_followups()`.
     """
     return (
-        Response.objects.filter(campaign=campaign)
+        Response.objects.filter(_response_filter(prefix="", campaign=campaign, unit_ids=unit_ids))
         .exclude(comment="")
         .order_by("answered_on", "pk")
         .values_list(

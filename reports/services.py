@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import os
 import tempfile
 import threading
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.core.files import File
 from django.core.files.storage import default_storage
@@ -23,11 +23,15 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from surveys.models import Campaign, CampaignStatus
+from surveys.models import Campaign, CampaignStatus, Unit
 
+from .document import ConversionError, document_write, pdf_convert, pdf_verify
 from .exporters import snapshot, workbook_write
-from .exporters.workbook import DataChangedError
+from .exporters.workbook import CorruptFileError, DataChangedError, package_verify
 from .models import ReportRun, ReportStatus, report_upload_to
+
+FORMATS = ("xlsx", "docx", "pdf")
+VARIANTS = ("internal", "official")
 
 logger = logging.getLogger(__name__)
 
@@ -53,11 +57,46 @@ def _enqueue(run_id: int) -> None:
     transaction.on_commit(lambda: compile_report.delay(run_id), robust=True)
 
 
-def report_request(*, campaign: Campaign, user=None, reason: str = "manual") -> ReportRun:
-    """Create a pending run and hand it to a worker once the transaction commits."""
-    run = ReportRun.objects.create(campaign=campaign, requested_by=user, params={"reason": reason})
+def report_request(
+    *,
+    campaign: Campaign,
+    user=None,
+    reason: str = "manual",
+    variant: str = "internal",
+    fmt: str = "xlsx",
+    unit: Unit | None = None,
+) -> ReportRun:
+    """Create a pending run and hand it to a worker once the transaction commits.
+
+    `variant`: internal (every sheet) or official (for Sở Nội vụ); `fmt`: xlsx (the workbook),
+    docx or pdf (the written report); `unit`: limit the report to that unit's subtree.
+    """
+    if variant not in VARIANTS or fmt not in FORMATS:
+        raise ReportError(_("Unknown kind of report."))
+    params = {"reason": reason, "variant": variant, "format": fmt}
+    if unit is not None:
+        params["unit_id"] = unit.pk
+    run = ReportRun.objects.create(campaign=campaign, requested_by=user, params=params)
     _enqueue(run.pk)
     return run
+
+
+def run_format(run: ReportRun) -> str:
+    return (run.params or {}).get("format", "xlsx")
+
+
+def run_variant(run: ReportRun) -> str:
+    return (run.params or {}).get("variant", "internal")
+
+
+def run_unit(run: ReportRun) -> Unit | None:
+    unit_id = (run.params or {}).get("unit_id")
+    return Unit.objects.filter(pk=unit_id).first() if unit_id else None
+
+
+def run_is_lockable(run: ReportRun) -> bool:
+    """Only what is sent to Sở Nội vụ is locked: the official workbook or the written report."""
+    return run_format(run) in ("docx", "pdf") or run_variant(run) == "official"
 
 
 def report_claim(*, run_id: int) -> int | None:
@@ -137,6 +176,13 @@ class _ProgressWriter:
 def plain_error(exc: BaseException) -> str:
     """What went wrong, in words a user can act on (Vietnamese by default)."""
     with translation.override("vi"):
+        if isinstance(exc, CorruptFileError):
+            return _(
+                "The finished file did not read back correctly (%(part)s: %(reason)s); it was "
+                "not kept. Please report this to the administrator."
+            ) % {"part": exc.part, "reason": exc.reason}
+        if isinstance(exc, ConversionError):
+            return _("The PDF could not be produced: %(reason)s") % {"reason": exc}
         if isinstance(exc, DataChangedError):
             return _(
                 "The data changed while the report was being compiled. Please request it again."
@@ -157,7 +203,50 @@ def plain_error(exc: BaseException) -> str:
 def download_name(run: ReportRun) -> str:
     """Readable Vietnamese file name for the download."""
     day = timezone.localtime(run.finished_at or run.created_at).date()
-    return f"Báo cáo khảo sát sự hài lòng - {run.campaign.name} - {day:%d-%m-%Y} - số {run.pk}.xlsx"
+    fmt = run_format(run)
+    kind = "Báo cáo kết quả khảo sát" if fmt != "xlsx" else "Báo cáo khảo sát sự hài lòng"
+    unit = run_unit(run)
+    where = f" - {unit.name}" if unit else ""
+    official = " - bản chính thức" if fmt == "xlsx" and run_variant(run) == "official" else ""
+    return f"{kind}{official} - {run.campaign.name}{where} - {day:%d-%m-%Y} - số {run.pk}.{fmt}"
+
+
+def report_file_write(
+    *,
+    campaign: Campaign,
+    path: Path,
+    fmt: str = "xlsx",
+    variant: str = "internal",
+    unit: Unit | None = None,
+    run_id: int | None = None,
+    progress=None,
+) -> None:
+    """Write one report file at `path` and read it back; raises if it is not whole.
+
+    The data is read in one snapshot; the PDF is converted from the DOCX after it closes (the
+    conversion can take a while and needs no database).
+    """
+    if fmt == "xlsx":
+        with open(path, "wb") as out, snapshot():
+            workbook_write(
+                campaign=campaign, out=out, progress=progress, variant=variant, unit=unit,
+                run_id=run_id,
+            )  # fmt: skip
+        if progress:
+            with translation.override("vi"):
+                progress(99, _("Reading the file back"))
+        package_verify(path)
+        return
+    docx = path if fmt == "docx" else path.with_suffix(".docx")
+    with open(docx, "wb") as out, snapshot():
+        document_write(campaign=campaign, out=out, progress=progress, unit=unit, run_id=run_id)
+    package_verify(docx)
+    if fmt == "pdf":
+        if progress:
+            with translation.override("vi"):
+                progress(90, _("Converting to PDF"))
+        pdf_convert(docx, path)
+        pdf_verify(path)
 
 
 def report_run_execute(*, run_id: int) -> bool:
@@ -166,15 +255,17 @@ def report_run_execute(*, run_id: int) -> bool:
     if attempt is None:
         return False
     run = ReportRun.objects.select_related("campaign").get(pk=run_id)
-    fd, path = tempfile.mkstemp(prefix=f"report-{run_id}-", suffix=".xlsx")
+    fmt = run_format(run)
+    # Everything is written in a private directory removed at the end, whatever happens.
+    workdir = tempfile.TemporaryDirectory(prefix=f"report-{run_id}-")
+    path = Path(workdir.name) / f"report.{fmt}"
     try:
-        with (
-            os.fdopen(fd, "wb") as out,
-            _ProgressWriter(run_id, attempt) as writer,
-            snapshot(),
-        ):
-            workbook_write(campaign=run.campaign, out=out, progress=writer.update)
-        return _finish(run, attempt, path)
+        with _ProgressWriter(run_id, attempt) as writer:
+            report_file_write(
+                campaign=run.campaign, path=path, fmt=fmt, variant=run_variant(run),
+                unit=run_unit(run), run_id=run.pk, progress=writer.update,
+            )  # fmt: skip
+        return _finish(run, attempt, str(path))
     except Superseded:
         logger.warning("report %s attempt %s was superseded", run_id, attempt)
         return False
@@ -187,7 +278,7 @@ def report_run_execute(*, run_id: int) -> bool:
         )
         return False
     finally:
-        os.unlink(path)
+        workdir.cleanup()
 
 
 def _sha256(path: str) -> str:
@@ -202,7 +293,7 @@ def _finish(run: ReportRun, attempt: int, path: str) -> bool:
     checksum = _sha256(path)
     with open(path, "rb") as f:
         name = default_storage.save(
-            report_upload_to(run, f"bao-cao-{run.campaign.slug}.xlsx"), File(f)
+            report_upload_to(run, f"bao-cao-{run.campaign.slug}.{run_format(run)}"), File(f)
         )
     done = _owned(run.pk, attempt).update(
         status=ReportStatus.DONE,
@@ -219,7 +310,12 @@ def _finish(run: ReportRun, attempt: int, path: str) -> bool:
 
 
 def report_lock(*, run: ReportRun, user) -> ReportRun:
-    """Mark a done run as the version sent to Sở Nội vụ (who, when). Once only."""
+    """Mark a done run as the version sent to Sở Nội vụ (who, when). Once only.
+
+    Only the official workbook or the written report is sent, hence lockable.
+    """
+    if not run_is_lockable(run):
+        raise ReportError(_("Only the official workbook or the written report can be locked."))
     locked = ReportRun.objects.filter(
         pk=run.pk, status=ReportStatus.DONE, locked_at__isnull=True
     ).update(locked_at=timezone.now(), locked_by=user)

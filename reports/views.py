@@ -4,48 +4,98 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from surveys.roles import user_unit
+
 from . import services
-from .forms import ReportRequestForm
+from .forms import UNIT_KINDS, ReportRequestForm
 from .models import ReportRun, ReportStatus
 
 REQUEST = "reports.request_report"
 LOCK = "reports.lock_report"
 
 
+def _visible_run(request, pk: int, queryset=None) -> ReportRun:
+    """The run if this user may see it: reports staff see every run, a unit manager only the
+    runs of their own unit's report; anyone else gets 403."""
+    run = get_object_or_404(queryset if queryset is not None else ReportRun.objects, pk=pk)
+    if request.user.has_perm(REQUEST):
+        return run
+    unit = user_unit(request.user)
+    if unit is None or (run.params or {}).get("unit_id") != unit.pk:
+        raise PermissionDenied
+    return run
+
+
 @login_required
-@permission_required(REQUEST, raise_exception=True)
 def report_list(request):
+    if not request.user.has_perm(REQUEST):
+        return _unit_report_list(request)
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        run = services.report_request(campaign=form.cleaned_data["campaign"], user=request.user)
+        fmt, variant = form.format_and_variant
+        run = services.report_request(
+            campaign=form.cleaned_data["campaign"], user=request.user, fmt=fmt, variant=variant
+        )
         messages.success(request, _("The report has been requested; it is being compiled."))
         return redirect("reports:detail", pk=run.pk)
     runs = ReportRun.objects.select_related("campaign", "requested_by", "locked_by")[:50]
     status = 400 if form.errors else 200
-    return render(request, "reports/report_list.html", {"runs": runs, "form": form}, status=status)
+    return render(
+        request, "reports/report_list.html", {"runs": runs, "form": form, "unit": None},
+        status=status,
+    )  # fmt: skip
+
+
+def _unit_report_list(request):
+    """A unit manager's page: compile and download the report of their unit's subtree."""
+    unit = user_unit(request.user)
+    if unit is None:
+        raise PermissionDenied
+    form = ReportRequestForm(request.POST or None, kinds=UNIT_KINDS)
+    if request.method == "POST" and form.is_valid():
+        fmt, variant = form.format_and_variant
+        run = services.report_request(
+            campaign=form.cleaned_data["campaign"], user=request.user, fmt=fmt, variant=variant,
+            unit=unit,
+        )  # fmt: skip
+        messages.success(request, _("The report has been requested; it is being compiled."))
+        return redirect("reports:detail", pk=run.pk)
+    runs = ReportRun.objects.filter(params__unit_id=unit.pk).select_related(
+        "campaign", "requested_by", "locked_by"
+    )[:50]
+    status = 400 if form.errors else 200
+    return render(
+        request, "reports/report_list.html", {"runs": runs, "form": form, "unit": unit},
+        status=status,
+    )  # fmt: skip
 
 
 @require_GET
 @login_required
-@permission_required(REQUEST, raise_exception=True)
 def report_detail(request, pk: int):
-    run = get_object_or_404(ReportRun.objects.select_related("campaign", "requested_by"), pk=pk)
+    run = _visible_run(request, pk, ReportRun.objects.select_related("campaign", "requested_by"))
     return render(
-        request, "reports/report_detail.html", {"run": run, "can_lock": request.user.has_perm(LOCK)}
+        request,
+        "reports/report_detail.html",
+        {
+            "run": run,
+            "can_lock": request.user.has_perm(LOCK) and services.run_is_lockable(run),
+            "format": services.run_format(run),
+        },
     )
 
 
 @require_GET
 @login_required
-@permission_required(REQUEST, raise_exception=True)
 def report_progress(request, pk: int):
-    run = get_object_or_404(ReportRun, pk=pk)
+    run = _visible_run(request, pk)
     done = run.status == ReportStatus.DONE
     return JsonResponse(
         {
@@ -63,9 +113,8 @@ def report_progress(request, pk: int):
 
 @require_GET
 @login_required
-@permission_required(REQUEST, raise_exception=True)
 def report_download(request, pk: int):
-    run = get_object_or_404(ReportRun.objects.select_related("campaign"), pk=pk)
+    run = _visible_run(request, pk, ReportRun.objects.select_related("campaign"))
     if run.status != ReportStatus.DONE or not run.file:
         raise Http404(_("This report has no file yet."))
     try:

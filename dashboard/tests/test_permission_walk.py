@@ -81,7 +81,8 @@ EXPECTED: dict[str, Expect] = {
     "admin:view_on_site": ADMIN,
     "admin/(?P<url>.*)$": ADMIN,
     # reports (issue 5): leadership and the survey team only.
-    "reports:list": Expect(anon=DENY, manager=DENY, boss=OK, team=OK),
+    # A unit manager compiles and downloads their own unit's report there (issue 13).
+    "reports:list": Expect(anon=DENY, manager=OK, boss=OK, team=OK),
     "reports:detail": Expect(anon=DENY, manager=DENY, boss=OK, team=OK),
     "reports:progress": Expect(anon=DENY, manager=DENY, boss=OK, team=OK),
     "reports:download": Expect(anon=DENY, manager=DENY, boss=OK, team=OK),

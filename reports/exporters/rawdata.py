@@ -14,10 +14,11 @@ from django.db import connection
 from surveys.models import Answer, Channel, Response, channel_form
 
 from .base import COUNT, DATE, Column, register_sheet
+from .labels import channel_label, form_label
 from .streamed import CHUNK_ROWS, StreamedSheet, inline
 
 EXCEL_EPOCH = datetime.date(1899, 12, 30)
-DATE_COLUMN = 5  # 0-based position of `Ngày`
+DATE_COLUMN = 9  # 0-based position of `Ngày`
 SCORE_CELLS = {None: "<c/>", **{k: f"<c><v>{k}</v></c>" for k in range(1, 6)}}
 
 
@@ -25,12 +26,18 @@ SCORE_CELLS = {None: "<c/>", **{k: f"<c><v>{k}</v></c>" for k in range(1, 6)}}
 class RawDataSheet(StreamedSheet):
     identifier, title, order = "raw", "Dữ liệu", 1000
     weight = 6
+    unit_scoped = True
+    # The codes (for scripts and recomputation) and, beside each, its Vietnamese label.
     fixed_columns = (
         Column("Mã phiếu", 10, COUNT),
         Column("Mã đơn vị", 11),
         Column("Nhóm khách hàng", 15),
         Column("Kênh", 9),
         Column("Hình thức", 11),
+        Column("Tên đơn vị", 28),
+        Column("Tên nhóm khách hàng", 28),
+        Column("Tên kênh", 22),
+        Column("Tên hình thức", 12),
         Column("Ngày", 11, DATE),
     )
 
@@ -43,6 +50,10 @@ class RawDataSheet(StreamedSheet):
     def template_row(self, ctx):
         return (
             0,
+            "x",
+            "x",
+            "x",
+            "x",
             "x",
             "x",
             "x",
@@ -64,8 +75,14 @@ class RawDataSheet(StreamedSheet):
             f"SELECT r.id, r.unit_id, r.respondent_group_id, r.channel, {day}{pivots} "
             f"FROM {Response._meta.db_table} r "
             f"LEFT JOIN {Answer._meta.db_table} a ON a.response_id = r.id "
-            "WHERE r.campaign_id = %s GROUP BY r.id ORDER BY r.id"
+            f"WHERE r.campaign_id = %s{self.unit_clause(ctx)} GROUP BY r.id ORDER BY r.id"
         )
+
+    @staticmethod
+    def unit_clause(ctx) -> str:
+        if ctx.unit_ids is None:
+            return ""
+        return f" AND r.unit_id IN ({', '.join(str(int(pk)) for pk in sorted(ctx.unit_ids))})"
 
     def fetch(self, ctx) -> Iterator[list[tuple]]:
         """Chunks of pivoted rows from a server-side cursor (PostgreSQL) or a plain one."""
@@ -75,14 +92,25 @@ class RawDataSheet(StreamedSheet):
                 yield chunk
 
     def xml_rows(self, ctx, styles) -> Iterator[list[str]]:
-        units = {pk: inline(code) for pk, (code, _) in ctx.unit_names.items()}
-        groups = {g.pk: inline(g.code) for g in ctx.groups}
-        channels = {c: inline(c) + inline(channel_form(c).value) for c in Channel.values}
+        units = {pk: (inline(code), inline(name)) for pk, (code, name) in ctx.unit_names.items()}
+        groups = {g.pk: (inline(g.code), inline(g.name)) for g in ctx.groups}
+        channels = {
+            c: (
+                inline(c) + inline(channel_form(c).value),
+                inline(channel_label(c)) + inline(form_label(channel_form(c))),
+            )
+            for c in Channel.values
+        }
         date_style = styles[DATE_COLUMN]
         score = SCORE_CELLS.__getitem__
         for chunk in self.fetch(ctx):
-            yield [
-                f"<c><v>{rid}</v></c>{units[unit]}{groups[group]}{channels[ch]}"
-                f'<c s="{date_style}"><v>{day}</v></c>{"".join(map(score, scores))}'
-                for rid, unit, group, ch, day, *scores in chunk
-            ]
+            out = []
+            for rid, unit, group, ch, day, *scores in chunk:
+                (unit_code, unit_name), (group_code, group_name) = units[unit], groups[group]
+                channel_codes, channel_names = channels[ch]
+                out.append(
+                    f"<c><v>{rid}</v></c>{unit_code}{group_code}{channel_codes}"
+                    f"{unit_name}{group_name}{channel_names}"
+                    f'<c s="{date_style}"><v>{day}</v></c>{"".join(map(score, scores))}'
+                )
+            yield out

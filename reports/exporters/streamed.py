@@ -22,9 +22,12 @@ MAX_SHEET_ROWS = 1_048_576
 CHUNK_ROWS = 5000
 
 
-def inline(value: str | None) -> str:
-    """An inline-string cell (no shared-strings table to keep in memory)."""
-    return f'<c t="inlineStr"><is><t xml:space="preserve">{escape(text(value))}</t></is></c>'
+def inline(value: str | None, style: str | None = None) -> str:
+    """An inline-string cell (no shared-strings table to keep in memory), cleaned by text()."""
+    styled = f' s="{style}"' if style else ""
+    return (
+        f'<c t="inlineStr"{styled}><is><t xml:space="preserve">{escape(text(value))}</t></is></c>'
+    )
 
 
 def number(value, style: str | None = None) -> str:
@@ -87,6 +90,15 @@ def finish_suffix(suffix: str, last_row: int) -> str:
     return _AUTOFILTER.sub(lambda m: f'<autoFilter ref="A1:{m.group(1)}{last_row}"', suffix)
 
 
+def _row_xml(index: int, body) -> str:
+    """A row from its cells' XML, or from (cells' XML, height in points) for wrapped text."""
+    if isinstance(body, tuple):
+        body, height = body
+        if height:
+            return f'<row r="{index}" ht="{height}" customHeight="1">{body}</row>'
+    return f'<row r="{index}">{body}</row>'
+
+
 class RowStream:
     """Row bodies in chunks, shared by a sheet's parts: what one part leaves, the next takes."""
 
@@ -105,6 +117,6 @@ class RowStream:
             room = len(self.pending) if limit is None else min(len(self.pending), limit - taken)
             batch, self.pending = self.pending[:room], self.pending[room:]
             start = taken + 2  # row 1 is the header
-            xml = "".join(f'<row r="{start + i}">{body}</row>' for i, body in enumerate(batch))
+            xml = "".join(_row_xml(start + i, body) for i, body in enumerate(batch))
             taken += room
             yield xml, room

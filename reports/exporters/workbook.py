@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 import time
 import zipfile
 from xml.etree import ElementTree
+from xml.parsers import expat
 
 from django.db import connection, transaction
 from django.utils import translation
 from openpyxl import Workbook
 
-from surveys.models import Campaign
+from surveys.models import Campaign, Unit
 
 from . import streamed
-from .base import registered_sheets
+from .base import FONT_NAME, registered_sheets
 from .context import ProgressCallback, ReportContext
 from .streamed import StreamedSheet
 
@@ -34,6 +36,62 @@ _NS = {
 
 class DataChangedError(RuntimeError):
     """More responses than counted at the start: the snapshot was not consistent."""
+
+
+class CorruptFileError(ValueError):
+    """The finished file does not read back (a zip member or an XML part is unreadable)."""
+
+    def __init__(self, part: str, reason: str):
+        super().__init__(f"{part}: {reason}")
+        self.part, self.reason = part, reason
+
+
+def package_verify(path_or_file) -> None:
+    """Read an OOXML package (xlsx, docx) back: the zip's checksums and every XML part parse.
+
+    Raises CorruptFileError naming the part. The XML goes through expat without building a
+    tree, so a sheet of a million rows is checked in constant memory.
+    """
+    try:
+        with zipfile.ZipFile(path_or_file) as package:
+            broken = package.testzip()
+            if broken is not None:
+                raise CorruptFileError(broken, "CRC")
+            for info in package.infolist():
+                if not info.filename.endswith((".xml", ".rels")):
+                    continue
+                parser = expat.ParserCreate()
+                with package.open(info) as part:
+                    try:
+                        while block := part.read(1 << 20):
+                            parser.Parse(block, False)
+                        parser.Parse(b"", True)
+                    except expat.ExpatError as exc:
+                        raise CorruptFileError(
+                            _part_name(package, info.filename), str(exc)
+                        ) from exc
+    except zipfile.BadZipFile as exc:
+        raise CorruptFileError("zip", str(exc)) from exc
+
+
+def _part_name(package: zipfile.ZipFile, member: str) -> str:
+    """A sheet's XML part as its reader knows it: `Ý kiến (xl/worksheets/sheet7.xml)`."""
+    try:
+        titles = {part: title for title, part in _sheet_parts(package).items()}
+    except (KeyError, ElementTree.ParseError, TypeError):
+        return member
+    return f"{titles[member]} ({member})" if member in titles else member
+
+
+def _styles_with_font(xml: str) -> str:
+    """styles.xml with our font as the workbook's default and in every font without a name.
+
+    openpyxl's default font is Calibri from the theme (scheme "minor"), which LibreOffice
+    replaces with a serif face where Carlito is not installed.
+    """
+    xml = xml.replace('<name val="Calibri"/>', f'<name val="{FONT_NAME}"/>')
+    xml = xml.replace('<scheme val="minor"/>', "")
+    return re.sub(r"<font>(?!<name )", f'<font><name val="{FONT_NAME}"/>', xml)
 
 
 def _sheet_parts(src: zipfile.ZipFile) -> dict[str, str]:
@@ -68,16 +126,24 @@ class _Progress:
 
 
 def workbook_write(
-    *, campaign: Campaign, out: io.BufferedIOBase, progress: ProgressCallback | None = None
+    *,
+    campaign: Campaign,
+    out: io.BufferedIOBase,
+    progress: ProgressCallback | None = None,
+    variant: str = "internal",
+    unit: Unit | None = None,
+    run_id: int | None = None,
 ) -> None:
     """Write the campaign's workbook (xlsx) to the binary file `out`.
 
-    Call it inside `snapshot()` so every sheet reads the same data. Progress goes to
-    `progress(percent, note)` at most once a second; the note names the sheet being written.
+    `variant`: "internal" (every sheet) or "official" (the summary sheets, for Sở Nội vụ);
+    `unit`: limit the report to that unit's subtree. Call it inside `snapshot()` so every
+    sheet reads the same data. Progress goes to `progress(percent, note)` at most once a
+    second; the note names the sheet being written.
     """
     with translation.override("vi"):
-        ctx = ReportContext(campaign, progress)
-        sheets = registered_sheets()
+        ctx = ReportContext(campaign, progress, unit=unit, variant=variant, run_id=run_id)
+        sheets = registered_sheets(variant=variant, unit=unit is not None)
         track = _Progress(ctx.progress, [s.weight for s in sheets])
         track.step(0, 0, "Tổng hợp số liệu", force=True)
         wb = Workbook(write_only=True)
@@ -102,7 +168,9 @@ def workbook_write(
             parts = _sheet_parts(src)
             spliced = {parts[title] for _, titles in streamed for title in titles}
             for info in src.infolist():
-                if info.filename not in spliced:
+                if info.filename == "xl/styles.xml":
+                    dst.writestr(info, _styles_with_font(src.read(info.filename).decode()))
+                elif info.filename not in spliced:
                     dst.writestr(info, src.read(info.filename))
             for sheet, titles in streamed:
                 track.step(0, 0, sheet.title, force=True)

@@ -123,11 +123,17 @@ def test_dead_runs_are_requeued_and_finish_with_one_file(media, django_capture_o
 def test_lock_only_done_runs_once_and_locked_runs_are_never_deleted(media):
     data = build_dataset(per_cell=1)
     boss = factories.leadership()
-    run = ReportRun.objects.create(campaign=data.campaign)
+    run = ReportRun.objects.create(campaign=data.campaign, params={"variant": "official"})
     with pytest.raises(services.ReportError):
         services.report_lock(run=run, user=boss)
     services.report_run_execute(run_id=run.pk)
     run.refresh_from_db()
+    internal = ReportRun.objects.create(campaign=data.campaign)
+    services.report_run_execute(run_id=internal.pk)
+    internal.refresh_from_db()
+    with pytest.raises(services.ReportError, match="chính thức"):
+        services.report_lock(run=internal, user=boss)  # only what is sent is locked
+    assert not internal.is_locked
     services.report_lock(run=run, user=boss)
     assert run.locked_by == boss and run.locked_at is not None
     with pytest.raises(services.ReportError):
@@ -178,3 +184,29 @@ def test_request_succeeds_with_the_broker_down(monkeypatch, django_capture_on_co
         run = services.report_request(campaign=factories.make_campaign())
     run.refresh_from_db()
     assert run.status == ReportStatus.PENDING  # picked up by report_requeue_stale later
+
+
+@pytest.mark.django_db
+def test_a_pdf_without_libreoffice_fails_in_plain_words_and_keeps_nothing(media, monkeypatch):
+    from reports.document import pdf
+
+    data = build_dataset(per_cell=1)
+    monkeypatch.setattr(pdf, "soffice_path", lambda: None)
+    run = services.report_request(campaign=data.campaign, fmt="pdf")
+    assert services.report_run_execute(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert run.status == ReportStatus.FAILED and "LibreOffice" in run.error
+    assert "libreoffice-writer-nogui" in run.error and _files(media) == []
+
+
+@pytest.mark.django_db
+def test_written_report_run_stores_a_docx_named_for_the_campaign(media):
+    data = build_dataset(per_cell=1)
+    run = services.report_request(campaign=data.campaign, fmt="docx")
+    assert services.report_run_execute(run_id=run.pk) is True
+    run.refresh_from_db()
+    assert run.file.name.endswith(".docx") and run.checksum
+    assert services.download_name(run).startswith("Báo cáo kết quả khảo sát - Đợt I năm 2026")
+    assert services.download_name(run).endswith(f"số {run.pk}.docx")
+    with pytest.raises(services.ReportError):
+        services.report_request(campaign=data.campaign, fmt="odt")

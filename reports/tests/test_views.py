@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from urllib.parse import quote
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -22,7 +24,7 @@ def media(settings, tmp_path):
 @pytest.fixture
 def done_run(db, media):
     data = build_dataset(per_cell=1)
-    run = ReportRun.objects.create(campaign=data.campaign)
+    run = ReportRun.objects.create(campaign=data.campaign, params={"variant": "official"})
     services.report_run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == ReportStatus.DONE
@@ -75,19 +77,17 @@ def test_progress_json_of_a_running_run(client, db):
 
 def test_unit_manager_and_anonymous_are_refused(client, done_run):
     urls = [
-        reverse("reports:list"),
         reverse("reports:detail", args=[done_run.pk]),
         reverse("reports:progress", args=[done_run.pk]),
         reverse("reports:download", args=[done_run.pk]),
     ]
-    for url in urls:
+    for url in [reverse("reports:list"), *urls]:
         assert client.get(url).status_code == 302  # to the log-in page
+    client.force_login(factories.make_user("nobody"))  # staff without a role or a unit
+    assert client.get(reverse("reports:list")).status_code == 403
     client.force_login(factories.unit_manager(factories.make_unit()))
     for url in urls:
         assert client.get(url).status_code == 403
-    assert (
-        client.post(reverse("reports:list"), {"campaign": done_run.campaign_id}).status_code == 403
-    )
     assert client.post(reverse("reports:lock", args=[done_run.pk])).status_code == 403
     assert ReportRun.objects.count() == 1 and not ReportRun.objects.get().is_locked
 
@@ -122,3 +122,66 @@ def test_download_of_an_unfinished_run_is_404(client, db):
     assert client.post(reverse("reports:lock", args=[run.pk])).status_code == 302
     run.refresh_from_db()
     assert not run.is_locked
+
+
+def test_report_page_offers_both_workbooks_and_the_written_report(
+    client, db, media, django_capture_on_commit_callbacks
+):
+    data = build_dataset(per_cell=1)
+    client.force_login(factories.leadership())
+    page = client.get(reverse("reports:list")).content.decode()
+    for kind in ("xlsx-official", "xlsx-internal", "docx", "pdf"):
+        assert f'value="{kind}"' in page
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("reports:list"), {"campaign": data.campaign.pk, "kind": "docx"})
+        client.post(
+            reverse("reports:list"), {"campaign": data.campaign.pk, "kind": "xlsx-official"}
+        )
+    written, official = ReportRun.objects.order_by("pk")
+    assert (written.params["format"], official.params["variant"]) == ("docx", "official")
+    download = client.get(reverse("reports:download", args=[written.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].endswith(".docx")
+    assert "wordprocessingml" in download["Content-Type"]
+    assert b"".join(download.streaming_content).startswith(b"PK")
+    detail = client.get(reverse("reports:detail", args=[written.pk])).content.decode()
+    assert "Word" in detail and reverse("reports:lock", args=[written.pk]) in detail
+    response = client.post(reverse("reports:list"), {"campaign": data.campaign.pk, "kind": "zip"})
+    assert response.status_code == 400 and ReportRun.objects.count() == 2
+
+
+def test_a_unit_manager_compiles_and_downloads_their_units_report_only(
+    client, db, media, django_capture_on_commit_callbacks
+):
+    data = build_dataset(per_cell=1)
+    unit = data.units[0]
+    others = ReportRun.objects.create(campaign=data.campaign, params={"unit_id": data.new_unit.pk})
+    whole = ReportRun.objects.create(campaign=data.campaign)
+    client.force_login(factories.unit_manager(unit))
+    page = client.get(reverse("reports:list"))
+    assert page.status_code == 200 and unit.name in page.content.decode()
+    assert 'value="xlsx-internal"' not in page.content.decode()  # no raw data for a unit
+    refused = client.post(
+        reverse("reports:list"), {"campaign": data.campaign.pk, "kind": "xlsx-internal"}
+    )
+    assert refused.status_code == 400
+    with django_capture_on_commit_callbacks(execute=True):
+        reply = client.post(
+            reverse("reports:list"), {"campaign": data.campaign.pk, "kind": "xlsx-official"}
+        )
+    mine = ReportRun.objects.get(params__unit_id=unit.pk)
+    assert reply.status_code == 302 and mine.status == ReportStatus.DONE
+    assert (
+        reverse("reports:detail", args=[mine.pk])
+        in client.get(reverse("reports:list")).content.decode()
+    )
+    download = client.get(reverse("reports:download", args=[mine.pk]))
+    assert download.status_code == 200
+    assert quote(unit.name) in download["Content-Disposition"]
+    body = b"".join(download.streaming_content)
+    wb = openpyxl.load_workbook(io.BytesIO(body))
+    codes = [r[0] for r in wb["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
+    assert codes == [unit.code]
+    for run in (others, whole):
+        for name in ("detail", "progress", "download"):
+            assert client.get(reverse(f"reports:{name}", args=[run.pk])).status_code == 403
+    assert client.post(reverse("reports:lock", args=[mine.pk])).status_code == 403

@@ -22,6 +22,7 @@ from surveys.tests import factories
 
 SHEETS = [
     "Tổng hợp",
+    "Biểu đồ",
     "Theo đơn vị",
     "Theo tiêu chí",
     "Theo nhóm khách hàng",
@@ -95,10 +96,11 @@ def test_every_figure_matches_a_recomputation_from_raw_answers(tmp_path):
     assert rows[3]["Số phiếu"] == 0 and rows[3]["Tỷ lệ hài lòng (%)"] is None
 
     _, rows = _table(wb["Theo nhóm khách hàng"])
-    assert [r["Mã nhóm"] for r in rows] == ["payer", "budget_user"]
+    assert [r["Nhóm khách hàng"] for r in rows] == [g.name for g in data.groups]
     for row in rows:
-        rids = raw.slice(lambda r, code=row["Mã nhóm"]: r.respondent_group.code == code)
-        _same(row, raw.measures(rids), row["Mã nhóm"])
+        name = row["Nhóm khách hàng"]
+        rids = raw.slice(lambda r, name=name: r.respondent_group.name == name)
+        _same(row, raw.measures(rids), name)
         checked += 1
 
     _, rows = _table(wb["Theo kênh"])
@@ -133,7 +135,7 @@ def test_every_figure_matches_a_recomputation_from_raw_answers(tmp_path):
         total["Chỉ số hài lòng (%)"]
     )
     pooled_row = summary["Tỷ lệ hài lòng gộp (%) (các câu hỏi của các khía cạnh)"]
-    assert pooled_row[1:] == pytest.approx(
+    assert pooled_row[1:5] == pytest.approx(
         (
             total["Tỷ lệ hài lòng (%)"],
             total["Số câu trả lời hợp lệ (N)"],
@@ -183,15 +185,19 @@ def test_every_figure_matches_a_recomputation_from_raw_answers(tmp_path):
 
     header, rows = _table(wb["Dữ liệu"])
     codes = [q.code for q in raw.questions]
-    assert (
-        header == ["Mã phiếu", "Mã đơn vị", "Nhóm khách hàng", "Kênh", "Hình thức", "Ngày"] + codes
-    )
+    assert header == [
+        "Mã phiếu", "Mã đơn vị", "Nhóm khách hàng", "Kênh", "Hình thức",
+        "Tên đơn vị", "Tên nhóm khách hàng", "Tên kênh", "Tên hình thức", "Ngày", *codes,
+    ]  # fmt: skip
     assert [r["Mã phiếu"] for r in rows] == sorted(raw.responses)
     for row in rows:
         response = raw.responses[row["Mã phiếu"]]
         assert row["Mã đơn vị"] == response.unit.code
         assert row["Nhóm khách hàng"] == response.respondent_group.code
         assert (row["Kênh"], row["Hình thức"]) == (response.channel, FORMS[response.channel])
+        assert row["Tên đơn vị"] == response.unit.name
+        assert row["Tên nhóm khách hàng"] == response.respondent_group.name
+        assert row["Tên hình thức"] in ("Trực tuyến", "Trực tiếp")
         assert row["Ngày"].date() == response.answered_on
         assert [row[q.code] for q in raw.questions] == [
             raw.answers[response.pk].get(q.id) for q in raw.questions
@@ -206,11 +212,24 @@ def test_sheets_have_frozen_filtered_headers_formats_and_charts(tmp_path):
     call_command("compile_report", campaign=data.campaign.slug, out=str(path), no_progress=True)
     wb = openpyxl.load_workbook(path)
     for ws in wb.worksheets:
+        assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
+        assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+        assert "&A" in ws.oddFooter.center.text and "&P" in ws.oddFooter.center.text
+        if ws.title in ("Tổng hợp", "Biểu đồ"):  # a title block and charts, not a table
+            continue
+        assert ws.print_title_rows == "$1:$1", ws.title
         assert ws.freeze_panes == "A2", ws.title
         assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
         assert ws.auto_filter.ref.endswith(str(ws.max_row)), ws.title
     assert wb["Theo đơn vị"]["I2"].number_format == "0.00"
-    assert wb["Dữ liệu"]["F2"].number_format == "dd/mm/yyyy"
+    assert wb["Dữ liệu"]["J2"].number_format == "dd/mm/yyyy"
+    assert wb["Ý kiến"]["G2"].alignment.wrap_text
+    # Wrapped text gets the height it needs (LibreOffice does not recompute it on opening).
+    assert wb["Theo tiêu chí"].row_dimensions[2].height > 2 * 12
+    comments = wb["Ý kiến"]
+    for row in range(2, comments.max_row + 1):
+        lines = (comments.cell(row, 7).value or "").count("\n") + 1
+        assert (comments.row_dimensions[row].height or 15) >= 12 * lines
     assert wb["Theo đơn vị"].column_dimensions["B"].width > 20
     with zipfile.ZipFile(path) as z:
         charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
