@@ -6,7 +6,7 @@ import datetime
 import random
 import uuid
 
-from django.contrib.auth.models import Group, User
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils import timezone
 
@@ -126,7 +126,7 @@ def demo_users_ensure() -> dict[str, User]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             if role:
-                user.groups.add(Group.objects.get(name=role))
+                user.groups.add(roles.role_group_ensure(role))
             if unit_code:
                 StaffProfile.objects.create(user=user, unit=Unit.objects.get(code=unit_code))
         users[username] = user

@@ -90,6 +90,21 @@ def sync_roles(apps) -> None:
         group.permissions.add(*found)
 
 
+def role_group_ensure(name: str):
+    """The role's group, made again with its permissions if it was removed (a database emptied
+    by hand or by a transactional test keeps the permissions but loses the groups)."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        for dotted in ROLE_PERMISSIONS[name]:
+            app_label, codename = dotted.split(".", 1)
+            group.permissions.add(
+                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
+            )
+    return group
+
+
 def user_unit(user: AbstractBaseUser | AnonymousUser):
     """The unit a unit manager is linked to, or None."""
     profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
