@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, CampaignStatus, Invitation, RefusalReason, Unit
+from surveys.rules import invitation_problem
 from surveys.snapshots import CampaignSnapshot, campaign_snapshot
 
 from .unavailable import Unavailable
@@ -116,19 +117,16 @@ def usable_invitation(token: str) -> Invitation:
             _("This invitation link is not valid. Please check that you copied all of it."),
             reason=RefusalReason.INVITATION,
         )
-    if invitation.used_at is not None:
+    if invitation_problem(invitation) is not None:  # the rule response_submit applies
+        used = invitation.used_at is not None
         raise Unavailable(
             410,
-            _("This invitation has already been answered"),
-            _("Each invitation can be answered once. Thank you for your answers."),
-            reason=RefusalReason.INVITATION,
-            campaign=invitation.campaign,
-        )
-    if invitation.is_expired():
-        raise Unavailable(
-            410,
-            _("This invitation has expired"),
-            _("The time to answer this invitation is over."),
+            _("This invitation has already been answered")
+            if used
+            else _("This invitation has expired"),
+            _("Each invitation can be answered once. Thank you for your answers.")
+            if used
+            else _("The time to answer this invitation is over."),
             reason=RefusalReason.INVITATION,
             campaign=invitation.campaign,
         )

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled, quick_entry
+from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled
 from surveys.fragments import (
     KEY_PLACEHOLDER,
     PAGE_TEMPLATE,
@@ -133,15 +133,11 @@ def _survey(
         form.is_valid()
         return form
 
-    # The usual answer is read directly; the form is built only when there is something to
-    # say beside a field (or contact details, which ContactForm checks).
-    entry = quick_entry(data, questions=questions, groups=groups)
-    if entry is None:
-        form = form_with_messages()
-        if form.has_errors:
-            refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
-            return _render(request, form, campaign, unit, invitation)
-        entry = form.entry()
+    form = form_with_messages()
+    if form.has_errors:
+        refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
+        return _render(request, form, campaign, unit, invitation)
+    entry = form.entry()
     try:
         result = response_submit(
             campaign=campaign,
@@ -158,7 +154,6 @@ def _survey(
         )
     except SubmissionError as exc:
         refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
-        form = form_with_messages()
         form.add_service_errors(exc.errors)
         return _render(request, form, campaign, unit, invitation)
     if not result.created:
