@@ -7,6 +7,11 @@ HOST ?= 127.0.0.1
 
 .PHONY: run test setup lint messages worker beat
 
+# The two commands choose their profile themselves: without one the settings are production's,
+# which refuse to start without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README).
+run setup worker beat messages: export KBNN_PROFILE = local
+test: export DJANGO_SETTINGS_MODULE = kbnn_survey.settings.test
+
 $(VENV)/.installed: requirements.txt scripts/bootstrap_venv.py
 	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
 	$(PY) -m pip install -q --upgrade pip

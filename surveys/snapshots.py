@@ -55,15 +55,7 @@ def config_token() -> str | None:
     """The current ConfigStamp token; None where snapshots are not kept."""
     if connection.vendor != "postgresql":
         return None
-    table = ConfigStamp._meta.db_table
-    with connection.cursor() as cursor:
-        # The per-request health check may have just read it (kbnn_survey.db.postgresql).
-        checked = getattr(connection, "checked_stamp", None)
-        if checked is not None:
-            return checked[0]
-        cursor.execute(f"SELECT token FROM {table} WHERE id = 1")  # noqa: S608 - a model's table
-        row = cursor.fetchone()
-    return row[0] if row else None
+    return ConfigStamp.objects.filter(pk=1).values_list("token", flat=True).first()
 
 
 def campaign_snapshot(slug: str, *, recheck_after: float = 0.0) -> CampaignSnapshot | None:

@@ -1,9 +1,11 @@
 """Test profile: the database and Redis come from the environment (CI sets PostgreSQL and Redis)."""
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import STORAGES, env
 
 DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-test-key-not-for-production")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,
