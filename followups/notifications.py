@@ -15,13 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from surveys.models import OPEN_FOLLOWUP_STATUSES, FollowUp
-
-from .models import Notification, NotificationKind
+from .models import OPEN_FOLLOWUP_STATUSES, FollowUp, Notification, NotificationKind
 
 log = logging.getLogger(__name__)
 REMINDER_DAYS_BEFORE = 3
-PERM = ("surveys", "manage_own_unit_followups")
+PERM = ("followups", "manage_own_unit_followups")
 
 
 def unit_managers(unit_id: int):

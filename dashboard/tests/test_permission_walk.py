@@ -19,8 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from followups import services
+from followups.models import FollowUpStatus
 from reports.models import ReportRun, ReportStatus
-from surveys.models import Channel, FollowUpStatus
+from surveys.models import Channel
 from surveys.tests import factories
 
 ROLES = ("anon", "manager", "boss", "team")

@@ -2,10 +2,11 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from followups.models import FollowUp
 from surveys import roles
 from surveys.defaults import DEFAULT_QUESTIONNAIRE_CODE
 from surveys.demo import DEMO_SLUG
-from surveys.models import Answer, Campaign, FollowUp, Invitation, Quota, Response, Unit
+from surveys.models import Answer, Campaign, Invitation, Quota, Response, Unit
 
 
 def _counts():
