@@ -14,7 +14,6 @@ UNIT_MANAGER = "Quản lý đơn vị"
 ROLES = (SURVEY_TEAM, LEADERSHIP, UNIT_MANAGER)
 
 
-
 def role_permissions() -> dict[str, list[str]]:
     """Each role's permissions ("app_label.codename"), assembled from what every installed app
     declares in its AppConfig's `role_permissions` (role name -> codenames of that app, or
@@ -40,7 +39,9 @@ def roles_sync(sender=None, using="default", **kwargs) -> None:
     from django.apps import apps as global_apps
     from django.contrib.auth.models import Group, Permission
 
-    if sender is not None and sender.label != list(global_apps.get_app_configs())[-1].label:
+    # post_migrate is sent for each app that has models, in INSTALLED_APPS order.
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if sender is not None and sender.label != with_models[-1].label:
         return
     wanted = role_permissions()
     found = {

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "fieldwork",
     "followups",
     "dashboard",
+    "demo",
 ]
 
 MIDDLEWARE = [

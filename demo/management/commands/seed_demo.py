@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.demo import DEMO_PASSWORD, DEMO_USERS, demo_seed
+from demo.seeding import DEMO_PASSWORD, DEMO_USERS, demo_seed
 
 
 class Command(BaseCommand):

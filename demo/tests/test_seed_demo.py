@@ -2,10 +2,10 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from demo.seeding import DEMO_SLUG
 from followups.models import FollowUp
 from surveys import roles
 from surveys.defaults import DEFAULT_QUESTIONNAIRE_CODE
-from surveys.demo import DEMO_SLUG
 from surveys.models import Answer, Campaign, Invitation, Quota, Response, Unit
 
 
