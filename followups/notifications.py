@@ -79,7 +79,7 @@ def followup_notify(*, followup: FollowUp, kind: str) -> tuple[int, int]:
             body = render_to_string("followups/email_body.txt", context)
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried next time
+        except Exception as exc:
             log.warning("follow-up mail to %s failed: %s", user.pk, exc)
             Notification.objects.filter(pk=note.pk).update(error=str(exc)[:1000] or "error")
             failed += 1

@@ -221,7 +221,7 @@ def _url(route: str, name: str | None, pattern: URLPattern, values: dict) -> str
     if name and not name.startswith("admin:None"):
         try:
             return reverse(name, kwargs=kwargs)
-        except Exception:  # noqa: BLE001 - unnamed duplicates fall through to the route
+        except Exception:
             pass
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), url)
