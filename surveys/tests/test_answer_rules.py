@@ -3,6 +3,8 @@ reader of a POST."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -92,3 +94,98 @@ def test_paper_rule_never_fails_other_than_by_refusing(raw):
     except AnswerInvalid:
         return
     assert reading is NOT_ANSWERED or reading is None or 1 <= reading <= 5
+
+
+# --- the survey form, the only reader of a POST, on arbitrary POST dictionaries
+
+_VALUES = st.one_of(
+    st.sampled_from(["1", "2", "3", "4", "5", "na", "", " 3", "0", "6", "3.0", "\x00"]),
+    st.text(max_size=3),
+)
+
+
+@pytest.mark.django_db
+def test_the_form_accepts_a_post_exactly_when_every_question_reads_by_the_web_rule(campaign):
+    from django.http import QueryDict
+    from hypothesis import HealthCheck
+
+    from surveys.forms import SurveyForm
+    from surveys.models import RespondentGroup
+    from surveys.tests.survey_posts import answers_post
+
+    questions = list(campaign.questionnaire.questions.select_related("aspect"))
+    base = answers_post(campaign, "4")  # creates the group it names
+    groups = list(RespondentGroup.objects.filter(is_active=True))
+    codes = [q.code for q in questions]
+
+    @settings(
+        max_examples=150,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(posted=st.dictionaries(st.sampled_from(codes), st.lists(_VALUES, max_size=3)))
+    def check(posted):
+        data = QueryDict(mutable=True)
+        data.update(base)
+        for code, values in posted.items():
+            data.setlist(f"q_{code}", values)
+        form = SurveyForm(data, questions=questions, groups=groups)
+        valid = form.is_valid()
+        expected = {}
+        ok = True
+        for question in questions:
+            values = data.getlist(f"q_{question.code}")
+            try:
+                reading = answer_read_web(question, values)
+            except AnswerInvalid:
+                ok = False
+                continue
+            if reading is NOT_ANSWERED:
+                ok = ok and not question.is_required
+            else:
+                expected[question.code] = reading
+        assert valid == ok
+        if valid:
+            assert form.entry().answers == expected
+        else:  # refused beside the questions concerned, never above the form only
+            assert form.answer_errors
+
+    check()
+
+
+@pytest.mark.django_db
+def test_no_post_to_the_survey_page_gives_a_500(client, campaign, unit, django_settings):
+    from django.http import QueryDict
+    from django.urls import reverse
+    from hypothesis import HealthCheck
+
+    from surveys.models import Response
+    from surveys.tests.survey_posts import answers_post
+
+    django_settings.SURVEY_SUBMIT_RATE = "100000/s"  # many posts from one address, on purpose
+    url = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    base = answers_post(campaign, "4")
+    names = [*base, "q_NOPE", "contact_consent", "contact_phone", "contact_email"]
+
+    @settings(
+        max_examples=40,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )
+    @given(posted=st.dictionaries(st.sampled_from(names), st.lists(_VALUES, max_size=2)))
+    def check(posted):
+        data = QueryDict(mutable=True)
+        data.update({**base, "idempotency_key": str(uuid.uuid4())})  # a new form each time
+        for name, values in posted.items():
+            data.setlist(name, values)
+        before = Response.objects.count()
+        reply = client.post(url, data.urlencode(), content_type="application/x-www-form-urlencoded")
+        assert reply.status_code in (200, 302, 400)
+        assert Response.objects.count() - before == (1 if reply.status_code == 302 else 0)
+
+    check()
+
+
+@pytest.fixture
+def django_settings(settings):
+    return settings
