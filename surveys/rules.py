@@ -122,14 +122,16 @@ def date_outside_period_message(campaign: Campaign, day: datetime.date) -> str:
     }
 
 
+def campaign_open_on(campaign: Campaign, day: datetime.date) -> bool:
+    """Open and `day` inside its period, whatever the channel (the SQL twin is
+    Campaign.objects.accepting(day))."""
+    return campaign.status == CampaignStatus.OPEN and campaign.opens_on <= day <= campaign.closes_on
+
+
 def campaign_open_for(campaign: Campaign, channel: str, day: datetime.date) -> bool:
     """Open, takes this channel, and `day` is inside its period. For paper, `day` is the date
     written on the form (keyed later, but answered while the round was open)."""
-    return (
-        campaign.status == CampaignStatus.OPEN
-        and campaign.accepts_channel(channel)
-        and campaign.opens_on <= day <= campaign.closes_on
-    )
+    return campaign.accepts_channel(channel) and campaign_open_on(campaign, day)
 
 
 def campaign_closed_message() -> str:

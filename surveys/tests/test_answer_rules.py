@@ -189,3 +189,41 @@ def test_no_post_to_the_survey_page_gives_a_500(client, campaign, unit, django_s
 @pytest.fixture
 def django_settings(settings):
     return settings
+
+
+def test_one_predicate_each_for_campaign_open_date_in_period_and_invitation_usable():
+    import datetime
+
+    from surveys.models import Campaign, CampaignStatus, Invitation
+    from surveys.rules import (
+        campaign_open_for,
+        campaign_open_on,
+        date_in_period,
+        invitation_problem,
+    )
+
+    day = datetime.date
+    campaign = Campaign(
+        status=CampaignStatus.OPEN,
+        opens_on=day(2026, 3, 1),
+        closes_on=day(2026, 3, 31),
+        channels=["web", "paper"],
+    )
+    assert campaign_open_on(campaign, day(2026, 3, 1)) and campaign_open_on(
+        campaign, day(2026, 3, 31)
+    )
+    assert not campaign_open_on(campaign, day(2026, 4, 1))
+    assert campaign_open_for(campaign, "web", day(2026, 3, 5))
+    assert not campaign_open_for(campaign, "qr", day(2026, 3, 5))
+    campaign.status = CampaignStatus.CLOSED
+    assert not campaign_open_for(campaign, "web", day(2026, 3, 5))
+    # Paper: inside the period and not after today.
+    assert date_in_period(campaign, day(2026, 3, 10), today=day(2026, 3, 10))
+    assert not date_in_period(campaign, day(2026, 3, 11), today=day(2026, 3, 10))
+    assert not date_in_period(campaign, day(2026, 2, 28), today=day(2026, 3, 10))
+
+    now = datetime.datetime(2026, 3, 10, 3, tzinfo=datetime.UTC)
+    fresh = Invitation(expires_at=now + datetime.timedelta(days=1))
+    assert invitation_problem(fresh, now) is None
+    assert invitation_problem(Invitation(expires_at=now), now)  # expired at that instant
+    assert invitation_problem(Invitation(used_at=now), now)
