@@ -214,7 +214,7 @@ def test_thanks_page_in_both_languages(client, campaign, unit):
     assert "Cảm ơn" in vi and "Thank you" in en
 
 
-def test_thanks_page_shows_the_stored_unit_and_code_in_one_query(
+def test_thanks_page_needs_no_query_with_its_signed_address(
     client, campaign, unit, django_assert_num_queries
 ):
     reply = client.post(
@@ -222,17 +222,33 @@ def test_thanks_page_shows_the_stored_unit_and_code_in_one_query(
         answers_post(campaign, comment="Cần thêm ghế chờ"),
     )
     code = Response.objects.get().tracking_code
-    with django_assert_num_queries(1):
-        page = client.get(reply.url).content.decode()
-    assert unit.name in page and f"/tra-cuu/{code}/" in page
+    with django_assert_num_queries(0):
+        signed = client.get(reply.url).content.decode()
+    looked_up = client.get(reply.url.split("?")[0]).content.decode()
+    for page in (signed, looked_up):
+        assert unit.name in page and f"/tra-cuu/{code}/" in page
+
+
+def test_thanks_page_ignores_a_forged_or_moved_signature(client, campaign, unit):
+    survey = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
+    first = client.post(survey, answers_post(campaign, comment="Một"))
+    second = client.post(survey, answers_post(campaign))
+    path, signed = first.url.split("?")
+    other_path = second.url.split("?")[0]
+    forged = signed.replace("v=", "v=W", 1)
+    # Moved to another response, or altered: the page shows what is stored, never the payload.
+    moved = client.get(f"{other_path}?{signed}").content.decode()
+    assert "/tra-cuu/" not in moved and unit.name in moved
+    assert "/tra-cuu/" in client.get(f"{path}?{forged}").content.decode()
+    unknown = "/cam-on/9f1c7a52-4a8c-4d9e-9a8e-1c2b3d4e5f60/"
+    assert client.get(f"{unknown}?{signed}").status_code == 404
 
 
 def test_thanks_page_has_no_form_and_sets_no_cookie(client, campaign, unit):
     survey = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
     assert client.get(survey).content.decode().count('name="language"') == 1  # the switch
     reply = client.post(survey, answers_post(campaign, comment="Cần thêm ghế chờ"))
-    thanks = client.get(reply.url + '?x="><script>alert(1)</script>')
-    assert thanks.status_code == 200
+    thanks = client.get(reply.url + '&x="><script>alert(1)</script>')
     page = thanks.content.decode()
     # The survey is over: no language switch, so no CSRF token to mint or cookie to renew.
     assert "<form" not in page and "csrfmiddlewaretoken" not in page

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -137,7 +138,9 @@ def _survey(
     if not result.created:
         # A double click, a reload or a replay: same thank-you page, nothing new stored.
         refusal_record(campaign=campaign, reason=RefusalReason.REPLAY)
-    return HttpResponseRedirect(thanks_url(result.response))
+    if result.response.unit_id != unit.pk:  # a replay of another unit's form: look it up
+        return redirect("surveys:thanks", key=result.response.idempotency_key)
+    return HttpResponseRedirect(thanks_url(result.response, unit.name))
 
 
 def _refuse_automated(request: HttpRequest, campaign: Campaign) -> None:

@@ -1,33 +1,51 @@
 """The thank-you page, reached only with the form's own random key.
 
-It shows the unit's name and, when a comment was written, its tracking code, read from the
-response stored under the key. (Its content used to be signed into the address and the page
-kept per process, to spare this query: bench/submit.py showed no gain above its noise, so both
-went.)
+The survey's POST redirects here with what the page shows (the unit's name and, when a comment
+was written, its tracking code) signed into the address, so the page needs no database. Without
+a valid signature (a link typed or edited by hand, a replay found by its key) the response is
+looked up by its key instead. The signature is bound to the key, so it cannot be moved to
+another response, nor made to show text of someone's choosing on the portal.
 """
 
 from __future__ import annotations
 
 import uuid
+from urllib.parse import urlencode
 
+from django.core.signing import BadSignature, Signer
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.urls import reverse
 
+from surveys.fragments import thanks_page_html
 from surveys.models import Response
-from surveys.selectors import thanks_shown
+from surveys.selectors import ThanksShown, thanks_shown
 
-THANKS_TEMPLATE = "surveys/thanks.html"
+SIGNED_PARAM = "v"
 
 
-def thanks_url(response: Response) -> str:
-    """The thank-you page of a stored response (the same for a replay)."""
-    return reverse("surveys:thanks", args=[response.idempotency_key])
+def _signer(key: uuid.UUID) -> Signer:
+    return Signer(salt=f"surveys.thanks:{key}")
+
+
+def thanks_url(response: Response, unit_name: str) -> str:
+    """The thank-you page of a response just stored (deterministic: a replay gets the same)."""
+    key = response.idempotency_key
+    signed = _signer(key).sign_object([unit_name, response.tracking_code or ""])
+    return f"{reverse('surveys:thanks', args=[key])}?{urlencode({SIGNED_PARAM: signed})}"
+
+
+def _signed_shown(key: uuid.UUID, signed: str) -> ThanksShown | None:
+    if not signed:
+        return None
+    try:
+        unit_name, tracking_code = _signer(key).unsign_object(signed)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    return ThanksShown(unit_name=str(unit_name), tracking_code=str(tracking_code) or None)
 
 
 def thanks(request: HttpRequest, key: uuid.UUID) -> HttpResponse:
-    shown = thanks_shown(key)
+    shown = _signed_shown(key, request.GET.get(SIGNED_PARAM, "")) or thanks_shown(key)
     if shown is None:
         raise Http404
-    context = {"unit_name": shown.unit_name, "tracking_code": shown.tracking_code}
-    return render(request, THANKS_TEMPLATE, context)
+    return HttpResponse(thanks_page_html(request, shown.unit_name, shown.tracking_code))

@@ -49,7 +49,7 @@ def unavailable_page(view):
                 replayed = _stored_response(request)
                 if replayed is not None:
                     refusal_record(campaign=replayed.campaign, reason=RefusalReason.REPLAY)
-                    return redirect(thanks_url(replayed))
+                    return redirect(thanks_url(replayed, replayed.unit.name))
                 refusal_record(campaign=exc.campaign, reason=exc.reason)
             return render(
                 request,
