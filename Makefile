@@ -5,7 +5,12 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 
-.PHONY: run test setup lint messages worker beat
+.PHONY: run test setup lint messages worker beat migrations-check
+
+# The two commands choose their profile themselves: without one the settings are production's,
+# which refuse to start without SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL (README).
+run setup worker beat messages migrations-check: export KBNN_PROFILE = local
+test: export DJANGO_SETTINGS_MODULE = kbnn_survey.settings.test
 
 $(VENV)/.installed: requirements.txt scripts/bootstrap_venv.py
 	$(PYTHON) scripts/bootstrap_venv.py $(VENV)
@@ -33,6 +38,10 @@ test: $(VENV)/.installed node_modules/.installed
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
+
+# Models and migrations agree (CI); the local profile, since it needs no secrets.
+migrations-check: $(VENV)/.installed
+	$(PY) manage.py makemigrations --check --dry-run
 
 # Re-extract the catalogues after changing user-facing strings (needs GNU gettext).
 # Each app keeps its own catalogue; the root locale/ holds templates/ and kbnn_survey/.

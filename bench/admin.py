@@ -25,7 +25,9 @@ def main() -> None:
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--repeat", type=int, default=15)
     args = parser.parse_args()
-    os.environ.update(DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="kbnn_survey.settings")
+    os.environ.update(
+        DATABASE_URL=args.database_url, DJANGO_SETTINGS_MODULE="kbnn_survey.settings.local"
+    )
     os.environ.setdefault("ALLOWED_HOSTS", "testserver")
     sys.path.insert(0, str(ROOT))
     import django

@@ -69,9 +69,9 @@ def seed(today: datetime.date):
     """Units, groups, questionnaire, two earlier rounds (trend), the bench campaign and users."""
     from django.contrib.auth.models import Group, User
 
+    from demo.seeding import units_ensure
     from surveys import roles
     from surveys.defaults import default_questionnaire_ensure, respondent_groups_ensure
-    from surveys.demo import units_ensure
     from surveys.models import Campaign, CampaignStatus, Form, Quota, StaffProfile
 
     units = units_ensure()
@@ -305,7 +305,7 @@ def measure(runs: int) -> bool:
     from django.test.utils import setup_test_environment
 
     from dashboard.models import StuffingSignal
-    from dashboard.signals import signals_refresh
+    from dashboard.stuffing import signals_refresh
     from reports.selectors import answer_cube
     from surveys.models import Campaign, Response
 

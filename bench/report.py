@@ -36,7 +36,7 @@ CHUNK = 50_000
 
 def django_setup(db_url: str) -> None:
     os.environ["DATABASE_URL"] = db_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbnn_survey.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kbnn_survey.settings.local")
     sys.path.insert(0, str(ROOT))
     import django
 
@@ -271,7 +271,7 @@ def main() -> None:
          }[args.child]()  # fmt: skip
         return
 
-    env = {**os.environ, "DATABASE_URL": db_url, "DEBUG": "1", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": db_url, "KBNN_PROFILE": "local", "LOG_LEVEL": "WARNING"}
     env.pop("REDIS_URL", None)
     if not args.reuse:
         dropdb = ["dropdb", "-h", args.host, "-U", "postgres", "--if-exists", args.db]

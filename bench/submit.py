@@ -7,7 +7,7 @@ the answers, follow the redirect to the thank-you page (one "fill"). The same lo
 against a bare floor view (bench/floor_urls.py: same rows, no validation, no form, no template,
 same middleware, settings and gunicorn). Prints fills/s, p50/p99 latency, ours/floor, and checks
 that the responses stored equal the successful POSTs. Loopback only; its own database
-(kbnn_bench_submit, recreated and seeded by the script); DEBUG=0 production profile.
+(kbnn_bench_submit, recreated and seeded by the script); the production profile.
 """
 
 from __future__ import annotations
@@ -42,7 +42,7 @@ COMMENTS = ["", "", "", "", "Cán bộ hướng dẫn tận tình.", "Thời gia
 def server_env(args) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
-        DEBUG="0",
+        KBNN_PROFILE="production",
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from surveys.models import Campaign, CampaignStatus
 
-from .signals import signals_refresh
+from .stuffing import signals_refresh
 
 
 @shared_task

@@ -54,6 +54,7 @@ class KeyingBatch(models.Model):
         verbose_name = _("batch of paper forms")
         verbose_name_plural = _("batches of paper forms")
         ordering = ["-created_at"]
+        permissions = [("key_paper_forms", _("Can key and import paper forms"))]
         constraints = [
             models.UniqueConstraint(fields=["campaign", "code"], name="keying_batch_code"),
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 """Who may see and do what with comments and follow-ups.
 
-Survey team: triage and assign (surveys.triage_comments). Leadership: sees every unit, changes
+Survey team: triage and assign (followups.triage_comments). Leadership: sees every unit, changes
 nothing (surveys.view_all_results only). Unit manager: only the unit of their StaffProfile.
 Objects of another unit are answered with 404, so an id in a URL reveals nothing.
 """
@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from surveys.models import CommentTriage, FollowUp, Response
+from surveys.models import CommentTriage, Response
 from surveys.roles import sees_all_units, user_unit
 
-MANAGE_OWN = "surveys.manage_own_unit_followups"
-TRIAGE = "surveys.triage_comments"
+from .models import FollowUp
+
+MANAGE_OWN = "followups.manage_own_unit_followups"
+TRIAGE = "followups.triage_comments"
 
 
 def can_triage(user) -> bool:

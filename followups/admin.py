@@ -1,8 +1,24 @@
-"""Read-only views of evidence, history and the e-mail log (written only by the services)."""
+"""Follow-ups for the survey team; read-only evidence, history and e-mail log."""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
-from .models import EvidenceFile, FollowUpEvent, Notification
+from .models import EvidenceFile, FollowUp, FollowUpEvent, Notification
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["title", "campaign", "unit", "status", "deadline", "overdue", "updated_at"]
+    list_filter = ["status", "campaign", "unit"]
+    list_select_related = ["campaign", "unit"]
+    search_fields = ["title", "description"]
+    autocomplete_fields = ["campaign", "unit"]
+    raw_id_fields = ["responses"]
+    readonly_fields = ["created_by", "created_at", "updated_at", "resolved_at"]
+
+    @admin.display(boolean=True, description=_("overdue"))
+    def overdue(self, obj: FollowUp) -> bool:
+        return obj.is_overdue
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

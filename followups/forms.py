@@ -3,9 +3,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Campaign, Channel, CommentTriage, FollowUp, FollowUpStatus, Score, Unit
+from surveys.models import Campaign, Channel, CommentTriage, Score, Unit
 
 from .evidence import EVIDENCE_TYPES
+from .models import FollowUp, FollowUpStatus
 
 
 class DateInput(forms.DateInput):

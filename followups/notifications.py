@@ -15,13 +15,11 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from surveys.models import OPEN_FOLLOWUP_STATUSES, FollowUp
-
-from .models import Notification, NotificationKind
+from .models import OPEN_FOLLOWUP_STATUSES, FollowUp, Notification, NotificationKind
 
 log = logging.getLogger(__name__)
 REMINDER_DAYS_BEFORE = 3
-PERM = ("surveys", "manage_own_unit_followups")
+PERM = ("followups", "manage_own_unit_followups")
 
 
 def unit_managers(unit_id: int):
@@ -81,7 +79,7 @@ def followup_notify(*, followup: FollowUp, kind: str) -> tuple[int, int]:
             body = render_to_string("followups/email_body.txt", context)
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-        except Exception as exc:  # noqa: BLE001 - recorded on the row, retried next time
+        except Exception as exc:
             log.warning("follow-up mail to %s failed: %s", user.pk, exc)
             Notification.objects.filter(pk=note.pk).update(error=str(exc)[:1000] or "error")
             failed += 1

@@ -9,20 +9,11 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from surveys.models import (
-    OPEN_FOLLOWUP_STATUSES,
-    Answer,
-    Campaign,
-    CampaignStatus,
-    CommentTriage,
-    FollowUp,
-    FollowUpStatus,
-    Response,
-)
+from surveys.models import Answer, Campaign, CampaignStatus, CommentTriage, Response
 from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
 
 from .access import comments_visible, followups_visible
-from .models import EventKind
+from .models import OPEN_FOLLOWUP_STATUSES, EventKind, FollowUp, FollowUpStatus
 
 CODE_RE = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$")
 

@@ -11,19 +11,18 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from surveys.models import (
-    OPEN_FOLLOWUP_STATUSES,
-    Campaign,
-    CommentTriage,
-    FollowUp,
-    FollowUpStatus,
-    Response,
-    Unit,
-)
+from surveys.models import Campaign, CommentTriage, Response, Unit
 
 from .access import can_triage
 from .evidence import evidence_check
-from .models import EventKind, EvidenceFile, FollowUpEvent
+from .models import (
+    OPEN_FOLLOWUP_STATUSES,
+    EventKind,
+    EvidenceFile,
+    FollowUp,
+    FollowUpEvent,
+    FollowUpStatus,
+)
 
 TEXT_MAX = 5000
 CLOSING_TRIAGE = (CommentTriage.PRAISE, CommentTriage.NO_ACTION, CommentTriage.NEW)

@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from celery import shared_task
 
-from surveys.models import FollowUp
-
-from .models import NotificationKind
+from .models import FollowUp, NotificationKind
 from .notifications import NotificationFailed, followup_notify, followup_remind_deadlines
 
 

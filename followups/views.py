@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from surveys.models import OPEN_FOLLOWUP_STATUSES, FollowUpStatus, Unit
+from surveys.models import Unit
 from surveys.ratelimiting import rate_exceeded
 from surveys.roles import sees_all_units
 
@@ -30,6 +30,7 @@ from .forms import (
     ResolveForm,
     TriageForm,
 )
+from .models import OPEN_FOLLOWUP_STATUSES, FollowUpStatus
 from .selectors import (
     comments_filtered,
     default_campaign_id,

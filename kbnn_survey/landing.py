@@ -14,7 +14,7 @@ from django.shortcuts import redirect
 LANDINGS = (
     ("surveys.change_campaign", "admin:surveys_campaign_changelist"),
     ("surveys.view_all_results", "dashboard:index"),
-    ("surveys.manage_own_unit_followups", "followups:list"),
+    ("followups.manage_own_unit_followups", "followups:list"),
 )
 
 

@@ -29,7 +29,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
 
-from surveys.models import Answer, Campaign, FollowUp, Form, Quota, Response, Unit, channel_form
+from followups.models import FollowUp
+from surveys.models import Answer, Campaign, Form, Quota, Response, Unit, channel_form
 from surveys.stats import LevelCounts, mean_of, rate
 
 LEVELS = (1, 2, 3, 4, 5)

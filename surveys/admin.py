@@ -12,7 +12,6 @@ from .models import (
     Aspect,
     Campaign,
     Channel,
-    FollowUp,
     Invitation,
     Question,
     Questionnaire,
@@ -321,21 +320,6 @@ class InvitationAdmin(admin.ModelAdmin):
     ]
     paginator = EstimatedCountPaginator
     show_full_result_count = False
-
-
-@admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
-    list_display = ["title", "campaign", "unit", "status", "deadline", "overdue", "updated_at"]
-    list_filter = ["status", "campaign", "unit"]
-    list_select_related = ["campaign", "unit"]
-    search_fields = ["title", "description"]
-    autocomplete_fields = ["campaign", "unit"]
-    raw_id_fields = ["responses"]
-    readonly_fields = ["created_by", "created_at", "updated_at", "resolved_at"]
-
-    @admin.display(boolean=True, description=_("overdue"))
-    def overdue(self, obj: FollowUp) -> bool:
-        return obj.is_overdue
 
 
 class StaffProfileInline(admin.StackedInline):

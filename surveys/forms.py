@@ -1,8 +1,9 @@
 """The customer's survey form: parses and re-displays what was entered.
 
-The answers are checked by the same function `response_submit` uses (`answers_check`), so the
-messages beside each question are exactly the service's; the service checks everything again
-when it writes.
+The answers are read by the web rule of `surveys.rules` and checked by the function
+`response_submit` uses (`answers_check`), so the messages beside each question are exactly the
+service's; the service checks everything again when it writes. This form is the only reader of
+a survey POST.
 """
 
 from __future__ import annotations
@@ -19,12 +20,13 @@ from django.utils.text import Truncator
 from django.utils.translation import get_language, override
 from django.utils.translation import gettext_lazy as _
 
-from .models import Question, RespondentGroup, Score
-from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check, comment_errors
+from .models import Channel, Question, RespondentGroup, Score
+from .rules import NO_OPINION_TOKEN, NOT_ANSWERED, AnswerInvalid, answer_read_web
+from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check
 
 QUESTION_PREFIX = "q_"
 # Value of the "no opinion" radio; the scores themselves are 1..5 (DESIGN.md).
-NO_OPINION = "na"
+NO_OPINION = NO_OPINION_TOKEN
 HONEYPOT_FIELD = "website"
 CONTACT_FIELDS = ("contact_name", "contact_phone", "contact_email")
 CONTACT_INPUTS = ("contact_consent", *CONTACT_FIELDS)
@@ -72,13 +74,41 @@ class SurveyEntry:
     contact: dict[str, str] | None
 
 
-def posted_answers(data: Mapping[str, str]) -> dict[str, str | None]:
-    """Every q_* key posted (unknown codes included, so the service can refuse them)."""
-    answers: dict[str, str | None] = {}
-    for key, value in data.items():
-        if key.startswith(QUESTION_PREFIX):
-            answers[key[len(QUESTION_PREFIX) :]] = None if value == NO_OPINION else value
-    return answers
+def posted_values(data: Mapping[str, str], name: str) -> list[str]:
+    """Every value posted under `name` (a QueryDict may hold several)."""
+    if hasattr(data, "getlist"):
+        return data.getlist(name)
+    return [data[name]] if name in data else []
+
+
+def answers_read(
+    data: Mapping[str, str], questions: list[Question]
+) -> tuple[dict[str, int | None], dict[str, list[str]]]:
+    """The posted answers read by the web rule (surveys.rules), then checked as
+    response_submit checks them: (code -> score or None for no opinion, errors by code).
+    Questions not answered are left out."""
+    answers: dict[str, int | None] = {}
+    errors: dict[str, list[str]] = {}
+    for question in questions:
+        try:
+            reading = answer_read_web(
+                question, posted_values(data, QUESTION_PREFIX + question.code)
+            )
+        except AnswerInvalid as exc:
+            errors[question.code] = [exc.message]
+            continue
+        if reading is not NOT_ANSWERED:
+            answers[question.code] = reading
+    known = {QUESTION_PREFIX + q.code for q in questions}
+    unknown = {  # refused by answers_check, as a stale or forged page
+        key[len(QUESTION_PREFIX) :]: None
+        for key in data
+        if key.startswith(QUESTION_PREFIX) and key not in known
+    }
+    _scores, service_errors = answers_check(questions, {**answers, **unknown}, channel=Channel.WEB)
+    for code, messages in service_errors.items():
+        errors.setdefault(code, messages)
+    return answers, errors
 
 
 def honeypot_filled(data: Mapping[str, str]) -> bool:
@@ -88,37 +118,6 @@ def honeypot_filled(data: Mapping[str, str]) -> bool:
 def contact_given(data: Mapping[str, str]) -> bool:
     """Consent ticked or any contact detail typed (else the contact form is skipped)."""
     return any(str(data.get(name, "")).strip() for name in CONTACT_INPUTS)
-
-
-def quick_entry(
-    data: Mapping[str, str],
-    *,
-    questions: list[Question],
-    groups: list[RespondentGroup] | None,
-) -> SurveyEntry | None:
-    """The entry of a complete, well-formed form without contact details (the usual answer),
-    read without building a SurveyForm; None for anything else, which SurveyForm then reads
-    with its messages. Gives what SurveyForm(data).entry() gives (tested); response_submit
-    checks everything again either way."""
-    if contact_given(data):
-        return None
-    try:
-        key = uuid.UUID(str(data.get("idempotency_key", "")).strip())
-    except ValueError:
-        return None
-    comment = str(data.get("comment", "")).strip()
-    if comment_errors(comment):  # the form says why
-        return None
-    group = None
-    if groups is not None:  # as the form's choice field: the posted value as is
-        posted = data.get("respondent_group")
-        group = next((g for g in groups if str(g.pk) == posted), None)
-        if group is None:
-            return None
-    answers = posted_answers(data)
-    if answers_check(questions, answers)[1]:
-        return None
-    return SurveyEntry(key, group, answers, comment, contact=None)
 
 
 class ContactForm(forms.Form):
@@ -207,9 +206,11 @@ class SurveyForm(forms.Form):
             del self.fields["respondent_group"]
         else:
             self.fields["respondent_group"].choices = [(g.pk, _group_label(g)) for g in groups]
-        # The answers are not Django fields: answers_check validates them (as the service
-        # does), the lean template draws them, and their errors are kept here by input name.
+        # The answers are not Django fields: answers_read reads them by the web rule and checks
+        # them as the service does, the lean template draws them, and their errors are kept
+        # here by input name.
         self.answer_errors: dict[str, list[str]] = {}
+        self.answers: dict[str, int | None] = {}
 
     # --- what the view and template need
     def aspect_blocks(self) -> list[AspectBlock]:
@@ -284,7 +285,7 @@ class SurveyForm(forms.Form):
         return SurveyEntry(
             idempotency_key=cleaned["idempotency_key"],
             respondent_group=cleaned.get("respondent_group"),
-            answers=posted_answers(self.data),
+            answers=dict(self.answers),
             comment=cleaned["comment"],
             contact=self.contact(),
         )
@@ -337,7 +338,7 @@ class SurveyForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        _scores, errors = answers_check(self.questions, posted_answers(self.data))
+        self.answers, errors = answers_read(self.data, self.questions)
         self.add_service_errors(errors)
         return cleaned
 

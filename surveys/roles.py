@@ -1,108 +1,58 @@
-"""The three staff roles, as auth groups. Their permissions are set by migration 0002_roles."""
+"""The three staff roles, as auth groups. Each app declares what its roles may do
+(`role_permissions` on its AppConfig); `roles_sync` grants them after every migrate."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importing auth models here would load them before the app registry
+    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 
 SURVEY_TEAM = "Tổ khảo sát"
 LEADERSHIP = "Lãnh đạo"
 UNIT_MANAGER = "Quản lý đơn vị"
-
-# app_label.codename for each role. Kept here (not only in the migration) so tests and
-# later migrations can check or re-apply them.
-_SURVEY_MODELS = [
-    "unit",
-    "respondentgroup",
-    "campaign",
-    "quota",
-    "questionnaire",
-    "aspect",
-    "question",
-    "invitation",
-    "followup",
-]
-ROLE_PERMISSIONS: dict[str, list[str]] = {
-    SURVEY_TEAM: [
-        *(
-            f"surveys.{action}_{model}"
-            for model in _SURVEY_MODELS
-            for action in ("add", "change", "delete", "view")
-        ),
-        "surveys.view_response",
-        "surveys.view_answer",
-        "surveys.view_responsecontact",
-        "surveys.view_refusalcount",
-        "surveys.view_staffprofile",
-        "surveys.view_all_results",
-        "surveys.key_paper_forms",
-        "surveys.triage_comments",
-        "reports.view_reportrun",
-        "reports.request_report",
-        "reports.lock_report",
-        "django_celery_beat.view_periodictask",
-        "django_celery_beat.change_periodictask",
-        "django_celery_beat.view_crontabschedule",
-        "django_celery_beat.add_crontabschedule",
-        "django_celery_beat.change_crontabschedule",
-        "django_celery_beat.view_intervalschedule",
-        "django_celery_beat.add_intervalschedule",
-    ],
-    LEADERSHIP: [
-        *(f"surveys.view_{model}" for model in _SURVEY_MODELS),
-        "surveys.view_response",
-        "surveys.view_answer",
-        "surveys.view_refusalcount",
-        "surveys.view_all_results",
-        "reports.view_reportrun",
-        "reports.request_report",
-        "reports.lock_report",
-    ],
-    UNIT_MANAGER: [
-        "surveys.view_followup",
-        "surveys.manage_own_unit_followups",
-    ],
-}
+ROLES = (SURVEY_TEAM, LEADERSHIP, UNIT_MANAGER)
 
 
-def sync_roles(apps) -> None:
-    """Create the role groups and grant them ROLE_PERMISSIONS (callable from migrations).
+def role_permissions() -> dict[str, list[str]]:
+    """Each role's permissions ("app_label.codename"), assembled from what every installed app
+    declares in its AppConfig's `role_permissions` (role name -> codenames of that app, or
+    dotted names for a third-party app's permissions)."""
+    from django.apps import apps as global_apps
 
-    Additive: permissions that other apps' migrations grant to a role are kept.
-    """
-    from django.contrib.auth.management import create_permissions
-
-    # Permissions are normally created after all migrations; make sure they exist now.
-    for app_config in apps.get_app_configs():
-        app_config.models_module = True
-        create_permissions(app_config, apps=apps, verbosity=0)
-        app_config.models_module = None
-
-    Group = apps.get_model("auth", "Group")
-    Permission = apps.get_model("auth", "Permission")
-    for name, perms in ROLE_PERMISSIONS.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        found = []
-        for dotted in perms:
-            app_label, codename = dotted.split(".", 1)
-            found.append(
-                Permission.objects.get(content_type__app_label=app_label, codename=codename)
-            )
-        group.permissions.add(*found)
+    assembled: dict[str, list[str]] = {role: [] for role in ROLES}
+    for config in global_apps.get_app_configs():
+        for role, codenames in getattr(config, "role_permissions", {}).items():
+            assembled[role] += [c if "." in c else f"{config.label}.{c}" for c in codenames]
+    return assembled
 
 
-def role_group_ensure(name: str):
-    """The role's group, made again with its permissions if it was removed (a database emptied
-    by hand or by a transactional test keeps the permissions but loses the groups)."""
+def model_permissions(models: list[str], actions=("add", "change", "delete", "view")) -> list[str]:
+    return [f"{action}_{model}" for model in models for action in actions]
+
+
+def roles_sync(sender=None, using="default", **kwargs) -> None:
+    """Create the role groups and grant them role_permissions(); additive (a grant given by
+    hand or by a migration is kept). Connected to post_migrate (surveys.apps), which Django
+    sends once per app after every migrate; it runs on the last app's, when every permission
+    exists (Django's create_permissions runs on the same signal, for each app first)."""
+    from django.apps import apps as global_apps
     from django.contrib.auth.models import Group, Permission
 
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        for dotted in ROLE_PERMISSIONS[name]:
-            app_label, codename = dotted.split(".", 1)
-            group.permissions.add(
-                *Permission.objects.filter(content_type__app_label=app_label, codename=codename)
-            )
-    return group
+    # post_migrate is sent for each app that has models, in INSTALLED_APPS order.
+    with_models = [c for c in global_apps.get_app_configs() if c.models_module is not None]
+    if sender is not None and sender.label != with_models[-1].label:
+        return
+    wanted = role_permissions()
+    found = {
+        f"{app_label}.{codename}": pk
+        for pk, app_label, codename in Permission.objects.using(using).values_list(
+            "pk", "content_type__app_label", "codename"
+        )
+    }
+    for role, dotted in wanted.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        group.permissions.add(*(found[d] for d in dotted if d in found))
 
 
 def user_unit(user: AbstractBaseUser | AnonymousUser):

@@ -26,7 +26,7 @@ def thanks_shown(idempotency_key: uuid.UUID) -> ThanksShown | None:
     """
     key_field = Response._meta.get_field("idempotency_key")
     sql = (
-        f"SELECT r.tracking_code, u.name FROM {Response._meta.db_table} r "  # noqa: S608
+        f"SELECT r.tracking_code, u.name FROM {Response._meta.db_table} r "
         f"JOIN {Unit._meta.db_table} u ON u.id = r.unit_id WHERE r.{key_field.column} = %s"
     )
     with connection.cursor() as cursor:

@@ -1,12 +1,15 @@
+from importlib import import_module
+
 from django.db import migrations
+
+# The functions' SQL, frozen in migration 0002 (the same text 0005 and 0006 installed).
+CREATE_SQL = import_module("dashboard.migrations.0002_count_triggers").CREATE_SQL
 
 
 def replace_functions(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         return
-    from dashboard import triggers
-
-    for statement in triggers.create_sql():
+    for statement in CREATE_SQL:
         schema_editor.execute(statement)
 
 

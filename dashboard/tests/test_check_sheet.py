@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from dashboard.signals import signals_refresh
+from dashboard.stuffing import signals_refresh
 from reports.exporters import SHEETS, ReportContext
 from surveys.tests import factories
 

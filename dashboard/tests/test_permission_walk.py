@@ -19,8 +19,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from followups import services
+from followups.models import FollowUpStatus
 from reports.models import ReportRun, ReportStatus
-from surveys.models import Channel, FollowUpStatus
+from surveys.models import Channel
 from surveys.tests import factories
 
 ROLES = ("anon", "manager", "boss", "team")
@@ -228,7 +229,7 @@ def _url(route: str, name: str | None, pattern: URLPattern, values: dict) -> str
     if name and not name.startswith("admin:None"):
         try:
             return reverse(name, kwargs=kwargs)
-        except Exception:  # noqa: BLE001 - unnamed duplicates fall through to the route
+        except Exception:
             pass
     url = re.sub(r"<(?:\w+:)?(\w+)>", lambda m: str(kwargs[m.group(1)]), route)
     url = re.sub(r"\(\?P<(\w+)>[^)]*\)", lambda m: str(kwargs[m.group(1)]), url)

@@ -19,6 +19,7 @@ from ..models import ImportKind, ImportLog
 from ..sheets import RowError, SheetRefused, sheet_read, workbook_bytes
 from .paper import (
     active_groups,
+    answers_given,
     campaign_questions,
     date_check,
     date_parse,
@@ -142,6 +143,7 @@ def _rows_check(campaign: Campaign, data: bytes, questions: list) -> list[_Row]:
             if problem:
                 row_errors.append(RowError(number, question.code, problem))
             answers[question.code] = score
+        answers = answers_given(answers)
         batch = str(values.get(COL_BATCH) or "").strip()
         if len(batch) > 50:
             row_errors.append(RowError(number, COL_BATCH, _("at most 50 characters.")))

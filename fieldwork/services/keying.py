@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, Channel, RespondentGroup, Unit
+from surveys.rules import NOT_ANSWERED
 from surveys.services import SubmissionError, comment_errors, response_submit
 
 from ..models import FormSettlement, KeyedForm, KeyingBatch
-from .paper import campaign_questions, date_check, score_parse
+from .paper import NOT_ANSWERED_KEYED, answers_given, campaign_questions, date_check, score_parse
 
 COMMENT_FIELD = "comment"
 DATE_FIELD = "answered_on"
@@ -108,15 +109,15 @@ class KeyedResult:
 
 def form_clean(
     *, batch: KeyingBatch, answers: Mapping[str, object], comment: str, answered_on: object
-) -> tuple[dict[str, int | None], str, datetime.date]:
+) -> tuple[dict[str, int | str | None], str, datetime.date]:
     """Check one form as typed; raise KeyingError with every problem."""
     errors: dict[str, list[str]] = {}
-    cleaned: dict[str, int | None] = {}
+    cleaned: dict[str, int | str | None] = {}
     for question in campaign_questions(batch.campaign):
         score, error = score_parse(question, answers.get(question.code))
         if error:
             errors.setdefault(question.code, []).append(error)
-        cleaned[question.code] = score
+        cleaned[question.code] = NOT_ANSWERED_KEYED if score is NOT_ANSWERED else score
     day = answered_on if isinstance(answered_on, datetime.date) else None
     error = date_check(batch.campaign, day, timezone.localdate())
     if error:
@@ -209,7 +210,7 @@ def _response_create(
         unit=batch.unit,
         respondent_group=batch.respondent_group,
         channel=Channel.PAPER,
-        answers=content.answers,
+        answers=answers_given(content.answers),
         comment=content.comment,
         answered_on=content.answered_on,
         keyed_by=keyed_by,

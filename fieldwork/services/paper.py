@@ -3,42 +3,52 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
-from surveys.models import SCORE_MAX, SCORE_MIN, Campaign, Question, RespondentGroup
+from surveys.models import Campaign, Question, RespondentGroup
+from surveys.rules import (
+    NOT_ANSWERED,
+    AnswerInvalid,
+    Reading,
+    answer_read_paper,
+    date_in_period,
+    date_outside_period_message,
+)
 from surveys.services.response_submit import campaign_questions
 
 __all__ = [
-    "NO_OPINION",
+    "NOT_ANSWERED_KEYED",
+    "answers_given",
     "campaign_questions",
     "date_parse",
     "group_find",
     "score_parse",
 ]
 
-# On the keying page 0 (or an empty box) stands for "không ý kiến" (no opinion).
-NO_OPINION = 0
+# A keyed form's stored answers (KeyedForm.answers, JSON) hold a score, null for no opinion,
+# or this for "not answered" (a blank on paper), so that the two passes compare equal.
+NOT_ANSWERED_KEYED = ""
 
 
-def score_parse(question: Question, raw: object) -> tuple[int | None, str | None]:
-    """(score or None for no opinion, error message or None)."""
-    if raw is None or (isinstance(raw, str) and raw.strip() == "") or raw == NO_OPINION:
-        if not question.allow_no_opinion:
-            return None, _("%(code)s must be a level from 1 to 5.") % {"code": question.code}
-        return None, None
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text = str(raw).strip()
-    if text == "0" and question.allow_no_opinion:
-        return None, None
-    if not text.isdigit() or not SCORE_MIN <= int(text) <= SCORE_MAX:
-        return None, _("%(code)s must be a level from 1 to 5, not “%(value)s”.") % {
-            "code": question.code,
-            "value": text,
-        }
-    return int(text), None
+def score_parse(question: Question, raw: object) -> tuple[Reading, str | None]:
+    """The paper rule of surveys.rules: (score, None for no opinion or NOT_ANSWERED; error)."""
+    try:
+        return answer_read_paper(question, raw), None
+    except AnswerInvalid as exc:
+        return NOT_ANSWERED, exc.message
+
+
+def answers_given(readings: Mapping[str, object]) -> dict[str, int | None]:
+    """What response_submit takes: the answered questions (a keyed or read form may hold
+    NOT_ANSWERED or its stored form, which are left out)."""
+    return {
+        code: value
+        for code, value in readings.items()
+        if value is not NOT_ANSWERED and value != NOT_ANSWERED_KEYED
+    }
 
 
 def date_parse(raw: object) -> datetime.date | None:
@@ -59,12 +69,8 @@ def date_parse(raw: object) -> datetime.date | None:
 def date_check(campaign: Campaign, day: datetime.date | None, today: datetime.date) -> str | None:
     if day is None:
         return _("The date must be written dd/mm/yyyy.")
-    if not campaign.opens_on <= day <= min(campaign.closes_on, today):
-        return _("The date %(day)s is outside the survey period (%(start)s – %(end)s).") % {
-            "day": day.strftime("%d/%m/%Y"),
-            "start": campaign.opens_on.strftime("%d/%m/%Y"),
-            "end": campaign.closes_on.strftime("%d/%m/%Y"),
-        }
+    if not date_in_period(campaign, day, today):
+        return date_outside_period_message(campaign, day)
     return None
 
 

@@ -29,6 +29,7 @@ from surveys.models import (
     RespondentGroup,
     Unit,
 )
+from surveys.rules import campaign_open_for
 
 from ..models import PortalRequest
 from .mailing import survey_url
@@ -137,7 +138,7 @@ def portal_invitation_create(
         (
             c
             for c in Campaign.objects.accepting(today).filter(units=unit).order_by("-opens_on")
-            if c.accepts_channel(Channel.PORTAL)
+            if campaign_open_for(c, Channel.PORTAL, today)
         ),
         None,
     )
@@ -165,6 +166,6 @@ def portal_invitation_create(
             Invitation.objects.get(campaign=campaign, reference_hash=digest),
             False,
         )
-    if invitation.used_at is not None:
+    if invitation.used_at is not None:  # (an expired one is handed back: the page says so)
         raise PortalError(409, "already_answered", _("This transaction's survey was answered."))
     return PortalInvitation(survey_url(invitation), invitation.expires_at, created)

@@ -22,7 +22,7 @@ def keyer(username: str):
 
     user = factories.make_user(username, is_staff=True)
     user.user_permissions.add(
-        Permission.objects.get(content_type__app_label="surveys", codename="key_paper_forms")
+        Permission.objects.get(content_type__app_label="fieldwork", codename="key_paper_forms")
     )
     return user
 

@@ -74,7 +74,7 @@ def test_every_bad_row_and_column_is_reported(campaign):
     data = xlsx(
         [
             header,
-            ["XXX", "khách", "hôm qua", *[5] * 10, None, "", ""],
+            ["XXX", "khách", "hôm qua", *[5] * 10, "7", "", ""],
             ["KSC", "payer", "01/01/1999", *[5] * 10, 5, "", ""],
         ]
     )
@@ -89,6 +89,34 @@ def test_every_bad_row_and_column_is_reported(campaign):
         (3, "Ngày"),
     }
     assert not Response.objects.exists()
+
+
+def test_a_blank_cell_is_not_answered_for_every_question_the_overall_one_included(campaign):
+    """DESIGN.md's sheet: an empty cell is always accepted on paper, stored as null (left out
+    of N); 0 is no opinion; a bad value is refused with the paper rule's message."""
+    from fieldwork.services.imports import responses_import
+    from fieldwork.sheets import SheetRefused
+
+    header = ["Mã đơn vị", "Nhóm khách hàng", "Ngày", *CODES, "Ý kiến", "Số lô"]
+    day = today_text()
+    blank_overall = ["KSC", "payer", day, *[4] * 10, None, "", "L1"]
+    blank_all = ["KSC", "payer", day, *[""] * 10, "  ", "", "L2"]
+    imported = responses_import(
+        campaign=campaign, data=xlsx([header, blank_overall, blank_all]), filename="b.xlsx"
+    )
+    assert imported.created == 2
+    first = Response.objects.get(batch="L1")
+    scores = dict(first.answers.values_list("question__code", "score"))
+    assert scores["CHUNG"] is None and scores["C1"] == 4
+    second = Response.objects.get(batch="L2")
+    assert set(second.answers.values_list("score", flat=True)) == {None}
+
+    bad = ["KSC", "payer", day, " 3", *[4] * 9, "4.5", "", "L3"]
+    with pytest.raises(SheetRefused) as exc:
+        responses_import(campaign=campaign, data=xlsx([header, bad]), filename="c.xlsx")
+    (error,) = exc.value.errors
+    assert (error.row, error.column) == (2, "CHUNG")
+    assert "“4.5”" in error.reason and "1 đến 5" in error.reason
 
 
 def test_missing_or_unknown_columns_and_non_excel_files_are_refused(campaign):

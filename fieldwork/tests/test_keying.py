@@ -85,12 +85,24 @@ def test_keying_page_refuses_invalid_keys_and_saves_nothing(team_client, team, c
     assert not Response.objects.exists() and not KeyedForm.objects.exists()
 
 
-def test_zero_or_blank_means_no_opinion(team, campaign):
+def test_zero_is_no_opinion_and_blank_not_answered_the_overall_question_included(team, campaign):
     batch = open_batch(campaign, team)
-    answers = {f"C{i}": 4 for i in range(1, 11)} | {"C1": 0, "C2": "", "CHUNG": 4}
-    paper_form_key(batch=batch, user=team, answers=answers, answered_on=yesterday())
+    answers = {f"C{i}": 4 for i in range(1, 11)} | {"C1": 0, "C2": "", "CHUNG": ""}
+    result = paper_form_key(batch=batch, user=team, answers=answers, answered_on=yesterday())
+    assert result.form.answers["C1"] is None and result.form.answers["CHUNG"] == ""
     scores = dict(Response.objects.get().answers.values_list("question__code", "score"))
-    assert scores["C1"] is None and scores["C2"] is None and scores["C3"] == 4
+    assert scores["C1"] is None and scores["C2"] is None and scores["CHUNG"] is None
+    assert scores["C3"] == 4
+
+
+def test_keyed_values_follow_the_paper_rule_and_its_message(team_client, team, campaign):
+    batch = open_batch(campaign, team)
+    url = reverse("fieldwork:keying", args=[batch.pk])
+    page = team_client.post(url, typed(overall="3.5", C1="33"))
+    assert page.status_code == 400
+    assert set(page.context["errors"]) == {"C1", "CHUNG"}
+    assert "“3.5”" in page.context["errors"]["CHUNG"][0]
+    assert not Response.objects.exists() and not KeyedForm.objects.exists()
 
 
 def test_keying_requires_permission(client, campaign, team):

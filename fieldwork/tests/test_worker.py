@@ -109,7 +109,7 @@ def _worker(tmp_path: Path, log: Path, redis_url: str, delay: str) -> subprocess
         ],
         cwd=ROOT,
         env=env,
-        stdout=open(tmp_path / "worker.out", "ab"),  # noqa: SIM115
+        stdout=open(tmp_path / "worker.out", "ab"),
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )

@@ -48,7 +48,7 @@ def _upload(request, *, channel: str, importer):
 
 
 @login_required
-@permission_required("surveys.key_paper_forms", raise_exception=True)
+@permission_required("fieldwork.key_paper_forms", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def responses_upload(request):
     form, result, errors = _upload(request, channel=Channel.PAPER, importer=responses_import)
@@ -69,7 +69,7 @@ def responses_upload(request):
 
 
 @login_required
-@permission_required("surveys.key_paper_forms", raise_exception=True)
+@permission_required("fieldwork.key_paper_forms", raise_exception=True)
 def responses_template_download(request, slug: str):
     campaign = get_object_or_404(Campaign, slug=slug)
     return _xlsx(responses_template(campaign), f"phieu-giay-{campaign.slug}.xlsx")

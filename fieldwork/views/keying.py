@@ -24,7 +24,7 @@ from ..services.keying import (
 )
 from ..services.paper import campaign_questions, date_parse
 
-PERMISSION = "surveys.key_paper_forms"
+PERMISSION = "fieldwork.key_paper_forms"
 
 
 @login_required

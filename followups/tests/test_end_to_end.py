@@ -9,7 +9,8 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
-from surveys.models import CommentTriage, FollowUp, FollowUpStatus, Response
+from followups.models import FollowUp, FollowUpStatus
+from surveys.models import CommentTriage, Response
 from surveys.tests import factories
 from surveys.tests.survey_posts import answers_post
 

@@ -8,9 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from followups import services
-from followups.models import EventKind, EvidenceFile
+from followups.models import EventKind, EvidenceFile, FollowUp, FollowUpStatus
 from followups.tests.helpers import open_followup
-from surveys.models import CommentTriage, FollowUp, FollowUpStatus
+from surveys.models import CommentTriage
 from surveys.tests import factories
 
 PDF = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n"

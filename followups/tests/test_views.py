@@ -3,8 +3,9 @@ from __future__ import annotations
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from followups.models import FollowUp, FollowUpStatus
 from followups.tests.helpers import open_followup
-from surveys.models import CampaignStatus, CommentTriage, FollowUp, FollowUpStatus, Response
+from surveys.models import CampaignStatus, CommentTriage, Response
 from surveys.tests import factories
 
 PDF = b"%PDF-1.4\n%%EOF\n"

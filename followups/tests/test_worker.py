@@ -25,7 +25,7 @@ def _manager(unit, name):
     user = factories.make_user(name, email=f"{name}@kbnn.invalid")
     user.user_permissions.add(
         Permission.objects.get(
-            content_type__app_label="surveys", codename="manage_own_unit_followups"
+            content_type__app_label="followups", codename="manage_own_unit_followups"
         )
     )
     StaffProfile.objects.create(user=user, unit=unit)

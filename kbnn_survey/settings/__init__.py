@@ -1,11 +1,2 @@
-"""Pick the profile from the environment alone: DEBUG=0 means production.
-
-Tests select `kbnn_survey.settings.test` explicitly (pytest.ini).
-"""
-
-import environ
-
-if environ.Env().bool("DEBUG", default=True):
-    from .local import *  # noqa: F403
-else:
-    from .production import *  # noqa: F403
+"""The settings profiles: `profile` picks one from the environment (what manage.py, wsgi.py and
+celery.py use), `local`, `production` and `test` are the profiles themselves."""

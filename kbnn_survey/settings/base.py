@@ -13,9 +13,11 @@ env = environ.Env()
 if (BASE_DIR / ".env").exists():
     environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
-DEBUG = env.bool("DEBUG", default=True)
-SECRET_KEY = env("SECRET_KEY", default="django-insecure-local-development-key-not-for-production")
-ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
+# No defaults here: the production profile refuses to start without them; the local and test
+# profiles, chosen explicitly (KBNN_PROFILE=local, make run, make test), give their own.
+DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="")
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=[])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -35,6 +37,7 @@ INSTALLED_APPS = [
     "followups",
     "dashboard",
     "organisation",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -68,15 +71,13 @@ TEMPLATES = [
     },
 ]
 
-# --- Database: SQLite by default, PostgreSQL when DATABASE_URL says so.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # Django's PostgreSQL, its health check reading the survey configuration stamp.
-    DATABASES["default"]["ENGINE"] = "kbnn_survey.db.postgresql"
-    DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
+# --- Database: what DATABASE_URL says, with Django's own engine (SQLite only where a local or
+# test profile gives that default; production requires DATABASE_URL).
+SQLITE_DEFAULT = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db("DATABASE_URL", default=SQLITE_DEFAULT)}
+# Persistent, health-checked connections (ignored by SQLite).
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and Django cache. Without it tasks run in-process.
@@ -152,9 +153,9 @@ CRISPY_TEMPLATE_PACK = "bootstrap5"
 
 # Salt for hashing client addresses in rate limits; never stored with a response.
 # seed_demo creates logins with published passwords: never in production.
-DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=DEBUG)
+DEMO_ALLOWED = env.bool("DEMO_ALLOWED", default=False)
 
-RATELIMIT_SALT = env("RATELIMIT_SALT", default=SECRET_KEY)
+RATELIMIT_SALT = env("RATELIMIT_SALT", default="")  # empty: SECRET_KEY (surveys.ratelimiting)
 
 # --- Fieldwork: the online public-service portal signs its requests with this shared secret
 # (HMAC-SHA256); its transaction references are stored only as HMACs under a separate key.

@@ -1,15 +1,26 @@
-"""Production profile, chosen by DEBUG=0. Refuses to start without a real SECRET_KEY."""
+"""Production profile: the default (see __init__). Fails closed: refuses to start without a
+real SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL."""
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import ALLOWED_HOSTS, SECRET_KEY, env
 
 DEBUG = False
 
+_LOCAL_HINT = " (for development, set KBNN_PROFILE=local, or use make run / make test)"
 if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY) < 50:
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
+        + _LOCAL_HINT
+    )
+if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "ALLOWED_HOSTS must list the portal's host names in production." + _LOCAL_HINT
+    )
+if not env("DATABASE_URL", default=""):
+    raise ImproperlyConfigured(
+        "DATABASE_URL must name the production database (postgres://...)." + _LOCAL_HINT
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -3,7 +3,7 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import STORAGES
+from .base import STORAGES, env
 
 # A worker process started by a test runs on the test's clock (conftest.py's `clock`).
 if os.environ.get("KBNN_TEST_CLOCK"):
@@ -12,6 +12,8 @@ if os.environ.get("KBNN_TEST_CLOCK"):
     time_machine.travel(os.environ["KBNN_TEST_CLOCK"], tick=True).start()
 
 DEBUG = False
+SECRET_KEY = env("SECRET_KEY", default="django-insecure-test-key-not-for-production")
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {
     **STORAGES,

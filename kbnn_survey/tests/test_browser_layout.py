@@ -18,8 +18,9 @@ SIZES = [(360, 800), (1366, 900)]
 
 def _staff_pages() -> list[str]:
     from fieldwork.models import KeyingBatch
+    from followups.models import FollowUp
     from reports.models import ReportRun
-    from surveys.models import Campaign, FollowUp
+    from surveys.models import Campaign
 
     campaign = Campaign.objects.get(slug="demo")
     pages = [

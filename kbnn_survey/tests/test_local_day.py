@@ -20,6 +20,7 @@ from fieldwork.services.mailing import invitations_remind
 from reports.models import ReportRun, ReportStatus
 from reports.services import download_name
 from surveys.models import Campaign, Response
+from surveys.rules import campaign_open_on
 from surveys.tests import factories
 from surveys.tests.survey_posts import answers_post
 
@@ -57,18 +58,18 @@ def test_a_round_that_ended_yesterday_refuses_answers_after_local_midnight(
     campaign = factories.make_campaign(
         [unit], opens_on=OLD_YEAR_END - datetime.timedelta(days=30), closes_on=OLD_YEAR_END
     )
-    assert not campaign.is_accepting()
+    assert not campaign_open_on(campaign, timezone.localdate())
     _post(client, campaign, unit)
     assert not Response.objects.filter(campaign=campaign).exists()
 
 
 def test_a_paper_form_dated_today_is_not_in_the_future(db, half_past_midnight):
-    from fieldwork.services.paper import date_check
+    from surveys.rules import date_in_period
 
     unit = factories.make_unit("KSC")
     campaign = factories.make_campaign([unit], opens_on=OLD_YEAR_END, closes_on=NEW_YEAR)
-    assert date_check(campaign, NEW_YEAR, timezone.localdate()) is None
-    assert date_check(campaign, NEW_YEAR + datetime.timedelta(days=1), timezone.localdate())
+    assert date_in_period(campaign, NEW_YEAR, timezone.localdate())
+    assert not date_in_period(campaign, NEW_YEAR + datetime.timedelta(days=1), timezone.localdate())
 
 
 def test_a_deadline_of_yesterday_is_overdue_after_local_midnight(db, clock):

@@ -14,7 +14,14 @@ def run_manage(*args, **env_overrides):
         k: v
         for k, v in os.environ.items()
         if k
-        not in ("DJANGO_SETTINGS_MODULE", "DATABASE_URL", "SECRET_KEY", "DEBUG", "ALLOWED_HOSTS")
+        not in (
+            "DJANGO_SETTINGS_MODULE",
+            "DATABASE_URL",
+            "SECRET_KEY",
+            "DEBUG",
+            "ALLOWED_HOSTS",
+            "KBNN_PROFILE",
+        )
     }
     env.update(env_overrides)
     return subprocess.run(
@@ -27,8 +34,11 @@ def run_manage(*args, **env_overrides):
     )
 
 
+PG = "postgres://postgres@127.0.0.1:5432/kbnn"
+
+
 def test_production_refuses_to_start_without_a_secret_key():
-    result = run_manage("check", DEBUG="0", ALLOWED_HOSTS="khaosat.example.vn")
+    result = run_manage("check", ALLOWED_HOSTS="khaosat.example.vn", DATABASE_URL=PG)
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
 
@@ -36,11 +46,31 @@ def test_production_refuses_to_start_without_a_secret_key():
 def test_production_refuses_the_development_key():
     result = run_manage(
         "check",
-        DEBUG="0",
         ALLOWED_HOSTS="x.vn",
+        DATABASE_URL=PG,
         SECRET_KEY="django-insecure-local-development-key-not-for-production",
     )
     assert result.returncode != 0
+
+
+def test_no_variables_at_all_fail_closed_instead_of_booting_in_debug():
+    """A server that forgets its variables must not come up with DEBUG and a known key."""
+    for env in ({}, {"DEBUG": "1"}, {"SECRET_KEY": STRONG_KEY, "DATABASE_URL": PG}):
+        result = run_manage("check", **env)
+        assert result.returncode != 0, env
+        assert "ImproperlyConfigured" in result.stderr
+
+
+def test_production_refuses_to_start_without_allowed_hosts_or_database():
+    no_hosts = run_manage("check", SECRET_KEY=STRONG_KEY, DATABASE_URL=PG)
+    assert no_hosts.returncode != 0 and "ALLOWED_HOSTS" in no_hosts.stderr
+    no_db = run_manage("check", SECRET_KEY=STRONG_KEY, ALLOWED_HOSTS="x.vn")
+    assert no_db.returncode != 0 and "DATABASE_URL" in no_db.stderr
+
+
+def test_an_unknown_profile_is_refused():
+    result = run_manage("check", KBNN_PROFILE="prod")
+    assert result.returncode != 0 and "KBNN_PROFILE" in result.stderr
 
 
 def test_production_profile_passes_check_deploy_without_warnings():
@@ -49,7 +79,6 @@ def test_production_profile_passes_check_deploy_without_warnings():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="khaosat.kbnn.example.vn",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/kbnn",
@@ -64,6 +93,7 @@ PROFILE_VARIABLES = (
     "DATABASE_URL",
     "REDIS_URL",
     "DEBUG",
+    "KBNN_PROFILE",
     "EMAIL_URL",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
@@ -71,13 +101,13 @@ PROFILE_VARIABLES = (
 
 
 def settings_seen(expressions: str, **env_overrides) -> list[str]:
-    """What `kbnn_survey.settings` evaluates to under the given environment only."""
+    """What `kbnn_survey.settings.profile` evaluates to under the given environment only."""
     code = (
         "import django;django.setup();from django.conf import settings as s;"
         f"d=s.DATABASES['default'];print({expressions})"
     )
     env = {k: v for k, v in os.environ.items() if k not in PROFILE_VARIABLES}
-    env.update(DJANGO_SETTINGS_MODULE="kbnn_survey.settings", **env_overrides)
+    env.update(DJANGO_SETTINGS_MODULE="kbnn_survey.settings.profile", **env_overrides)
     result = subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
@@ -90,8 +120,10 @@ def settings_seen(expressions: str, **env_overrides) -> list[str]:
     return result.stdout.split()
 
 
-def test_embedded_default_is_sqlite_with_tasks_in_process():
-    seen = settings_seen("d['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.EMAIL_BACKEND")
+def test_local_profile_is_sqlite_with_tasks_in_process():
+    seen = settings_seen(
+        "d['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.DEBUG, s.EMAIL_BACKEND", KBNN_PROFILE="local"
+    )
     assert seen == [
         "django.db.backends.sqlite3",
         "True",
@@ -104,14 +136,13 @@ def test_production_profile_uses_postgres_redis_and_persistent_connections():
     seen = settings_seen(
         "d['ENGINE'], d['CONN_MAX_AGE']>0, d['CONN_HEALTH_CHECKS'], s.CELERY_TASK_ALWAYS_EAGER,"
         " s.CACHES['default']['BACKEND'], s.SESSION_COOKIE_SECURE",
-        DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="x.vn",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/kbnn",
         REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert seen == [
-        "kbnn_survey.db.postgresql",  # Django's, its health check reading the config stamp
+        "django.db.backends.postgresql",  # Django's own engine, nothing swapped
         "True",
         "True",
         "False",
@@ -125,9 +156,9 @@ def test_production_collectstatic_succeeds(tmp_path):
     result = run_manage(
         "collectstatic",
         "--noinput",
-        DEBUG="0",
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="x.vn",
+        DATABASE_URL=PG,
         STATIC_ROOT=str(tmp_path / "static"),
     )
     assert result.returncode == 0, result.stderr[-2000:]

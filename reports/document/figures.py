@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
+from followups.models import OPEN_FOLLOWUP_STATUSES, FollowUp
 from reports import selectors
 from reports.comparison import Earlier
 from reports.exporters.base import small_base
 from reports.exporters.context import ReportContext
 from reports.exporters.labels import channel_label, form_label
-from surveys.models import OPEN_FOLLOWUP_STATUSES, Channel, FollowUp, Form, channel_form
+from surveys.models import Channel, Form, channel_form
 
 # --------------------------------------------------------------------------- formatting
 

@@ -10,14 +10,13 @@ import datetime
 import random
 from dataclasses import dataclass
 
+from followups.models import FollowUp, FollowUpStatus
 from surveys.models import (
     Answer,
     Campaign,
     CampaignStatus,
     Channel,
     CommentTriage,
-    FollowUp,
-    FollowUpStatus,
     Form,
     Quota,
     RespondentGroup,

@@ -20,13 +20,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import service_missing
+from followups.models import FollowUp
 from reports import services
 from reports.document import soffice_path
 from reports.exporters import base, streamed, workbook_write
 from reports.exporters.workbook import CorruptFileError, package_verify
 from reports.models import ReportRun, ReportStatus
 from reports.tests.dataset import build_dataset
-from surveys.models import FollowUp, Response
+from surveys.models import Response
 from surveys.tests import factories
 from surveys.tests.survey_posts import answers_post, page_key
 

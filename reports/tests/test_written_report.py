@@ -11,9 +11,10 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 
+from followups.models import FollowUpStatus
 from reports.tests.dataset import build_dataset
 from reports.tests.recompute import FORMS, Recomputed
-from surveys.models import Answer, Campaign, CampaignStatus, Channel, FollowUpStatus, Response, Unit
+from surveys.models import Answer, Campaign, CampaignStatus, Channel, Response, Unit
 from surveys.tests import factories
 
 

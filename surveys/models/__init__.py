@@ -10,7 +10,6 @@ from .choices import (
     channel_form,
 )
 from .config import ConfigStamp
-from .followups import OPEN_FOLLOWUP_STATUSES, FollowUp, FollowUpStatus
 from .invitations import Invitation, InvitationSource, SendStatus
 from .questionnaires import Aspect, Question, Questionnaire
 from .responses import (
@@ -26,7 +25,6 @@ from .units import RespondentGroup, StaffProfile, Unit, UnitKind
 __all__ = [
     "DIRECT_CHANNELS",
     "ONLINE_CHANNELS",
-    "OPEN_FOLLOWUP_STATUSES",
     "SCORE_MAX",
     "SCORE_MIN",
     "Answer",
@@ -36,8 +34,6 @@ __all__ = [
     "Channel",
     "CommentTriage",
     "ConfigStamp",
-    "FollowUp",
-    "FollowUpStatus",
     "Form",
     "Invitation",
     "InvitationSource",

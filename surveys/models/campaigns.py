@@ -24,6 +24,7 @@ class CampaignStatus(models.TextChoices):
 
 class CampaignQuerySet(models.QuerySet):
     def accepting(self, day: datetime.date | None = None) -> CampaignQuerySet:
+        """The SQL form of surveys.rules.campaign_open_for (without the channel)."""
         day = day or timezone.localdate()
         return self.filter(status=CampaignStatus.OPEN, opens_on__lte=day, closes_on__gte=day)
 
@@ -74,10 +75,6 @@ class Campaign(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def is_accepting(self, day: datetime.date | None = None) -> bool:
-        day = day or timezone.localdate()
-        return self.status == CampaignStatus.OPEN and self.opens_on <= day <= self.closes_on
 
     def accepts_channel(self, channel: str) -> bool:
         return channel in (self.channels or [])

@@ -80,8 +80,6 @@ class Response(models.Model):
         ordering = ["-submitted_at"]
         permissions = [
             ("view_all_results", _("Can see the results of every unit")),
-            ("key_paper_forms", _("Can key and import paper forms")),
-            ("triage_comments", _("Can triage comments and open follow-ups")),
         ]
         indexes = [
             models.Index(fields=["campaign", "unit", "channel"], name="response_slice_idx"),

@@ -28,6 +28,17 @@ from surveys.models import (
     ResponseContact,
     Unit,
 )
+from surveys.rules import (
+    NOT_ANSWERED,
+    answer_missing_message,
+    campaign_closed_message,
+    campaign_open_for,
+    channel_refused_message,
+    date_in_period,
+    date_outside_period_message,
+    invitation_problem,
+    no_opinion_refused_message,
+)
 from surveys.selectors import stored_response
 
 COMMENT_MAX_LENGTH = 2000
@@ -75,21 +86,22 @@ def campaign_questions(campaign: Campaign) -> list[Question]:
 
 
 def answers_check(
-    questions: list[Question], answers: Mapping[str, object]
+    questions: list[Question], answers: Mapping[str, object], *, channel: str
 ) -> tuple[dict[int, int | None], dict[str, list[str]]]:
     """Return (question id -> score, errors by question code or NON_FIELD), writing nothing.
 
-    Public so that the survey form shows the same messages beside each question before
-    `response_submit` checks everything again at write time.
+    `answers` maps question codes to what `surveys.rules` read from the channel: 1..5, None
+    (no opinion); a question left out, or given as NOT_ANSWERED, is not answered, which an
+    online form may not do with a required question and paper always may (DESIGN.md).
     """
     errors = _Errors()
-    cleaned = _check_answers(questions, answers, errors)
+    cleaned = _check_answers(questions, answers, channel, errors)
     return cleaned, errors.by_field
 
 
 def comment_errors(comment: str) -> list[str]:
     """Why a (stripped) comment cannot be stored; empty when it can. Shared with the survey
-    form's quick reading and with paper keying, which check it before their own writes."""
+    form and with paper keying, which check it before their own writes."""
     errors = []
     if "\x00" in comment:  # PostgreSQL text cannot hold it (Django's forms refuse it too)
         errors.append(_("The comment contains a character that cannot be stored."))
@@ -101,34 +113,35 @@ def comment_errors(comment: str) -> list[str]:
     return errors
 
 
+def _score_error(question: Question, value: object) -> str | None:
+    if value is None:
+        return None if question.allow_no_opinion else no_opinion_refused_message()
+    if type(value) is not int or not SCORE_MIN <= value <= SCORE_MAX:
+        return _("The answer must be a level from 1 to 5.")
+    return None
+
+
 def _check_answers(
-    questions: list[Question], answers: Mapping[str, object], errors: _Errors
+    questions: list[Question], answers: Mapping[str, object], channel: str, errors: _Errors
 ) -> dict[int, int | None]:
-    """Return question id -> score, or record an error for each bad, unknown or missing answer."""
+    """Return question id -> score (None: no opinion or not answered), or record an error for
+    each bad, unknown or missing answer."""
     by_code = {q.code: q for q in questions}
     for code in answers:
         if code not in by_code:
             errors.add(NON_FIELD, _("Unknown question code: %(code)s.") % {"code": code})
     cleaned: dict[int, int | None] = {}
     for question in questions:
-        raw = answers.get(question.code)
-        if raw is None or raw == "":
-            if question.is_required and question.code not in answers:
-                errors.add(question.code, _("Please answer this question."))
-                continue
-            if question.is_required and not question.allow_no_opinion:
-                errors.add(question.code, _("Please choose a level from 1 to 5."))
-                continue
+        value = answers.get(question.code, NOT_ANSWERED)
+        if value is NOT_ANSWERED:
+            missing = None if channel == Channel.PAPER else answer_missing_message(question)
+            if missing:
+                errors.add(question.code, missing)
             cleaned[question.id] = None
-            continue
-        try:
-            score = int(raw)
-        except (TypeError, ValueError):
-            score = None
-        if score is None or str(raw).strip() != str(score) or not SCORE_MIN <= score <= SCORE_MAX:
-            errors.add(question.code, _("The answer must be a level from 1 to 5."))
-            continue
-        cleaned[question.id] = score
+        elif message := _score_error(question, value):
+            errors.add(question.code, message)
+        else:
+            cleaned[question.id] = value
     return cleaned
 
 
@@ -162,6 +175,56 @@ def _replays_answered(submit):
     return wrapper
 
 
+def _check_invitation(
+    invitation: Invitation, campaign: Campaign, now: datetime.datetime, errors: _Errors
+) -> None:
+    if invitation.campaign_id != campaign.pk:
+        errors.add(NON_FIELD, _("This invitation belongs to another survey."))
+    # used_at is set in the same transaction as the response; a race past this check meets
+    # the one-response-per-invitation constraint.
+    elif problem := invitation_problem(invitation, now):
+        errors.add(NON_FIELD, problem)
+    errors.raise_if_any()
+
+
+def _check_campaign(
+    campaign: Campaign,
+    channel: str,
+    answered_on: datetime.date | None,
+    today: datetime.date,
+    errors: _Errors,
+) -> datetime.date:
+    """The day the form was answered (paper: the date on it; otherwise today), if the campaign
+    takes answers on this channel that day; raises SubmissionError otherwise."""
+    answered_on = (answered_on or today) if channel == Channel.PAPER else today
+    if channel not in CHANNELS or not campaign.accepts_channel(channel):
+        errors.add(NON_FIELD, channel_refused_message())
+    elif campaign.status != CampaignStatus.OPEN:
+        errors.add(NON_FIELD, campaign_closed_message())
+    elif channel == Channel.PAPER and not date_in_period(campaign, answered_on, today):
+        errors.add("answered_on", date_outside_period_message(campaign, answered_on))
+    elif not campaign_open_for(campaign, channel, answered_on):
+        errors.add(NON_FIELD, campaign_closed_message())
+    errors.raise_if_any()
+    return answered_on
+
+
+def _check_unit(
+    campaign: Campaign,
+    unit: Unit | None,
+    answered_on: datetime.date,
+    campaign_unit_ids: Collection[int] | None,
+    errors: _Errors,
+) -> None:
+    if unit is None:
+        errors.add("unit", _("Please choose the unit that served you."))
+        return
+    if campaign_unit_ids is None:
+        campaign_unit_ids = set(campaign.units.values_list("pk", flat=True))
+    if unit.pk not in campaign_unit_ids or not unit.is_valid_on(answered_on):
+        errors.add("unit", _("This unit is not part of the survey."))
+
+
 @_replays_answered
 def response_submit(
     *,
@@ -184,7 +247,8 @@ def response_submit(
 ) -> SubmissionResult:
     """Validate and store one response, or raise SubmissionError having written nothing.
 
-    `answers` maps question codes to 1..5, or None/"" for "no opinion". A known
+    `answers` maps question codes to 1..5 or None ("no opinion"), as `surveys.rules` reads
+    them from the channel; a code left out is not answered (see `answers_check`). A known
     `idempotency_key` returns the response already stored instead of a second one.
     `questions` and `campaign_unit_ids` may pass the campaign's questions and unit ids already
     loaded (the survey view has them in its snapshot); they are read here otherwise.
@@ -193,42 +257,13 @@ def response_submit(
     every visibility check slows down (2,000 forms: 54 s instead of 5.5 s).
     """
     now = now or timezone.now()
-    today = timezone.localdate(now)
     errors = _Errors()
-
     if invitation is not None:
-        if invitation.campaign_id != campaign.pk:
-            errors.add(NON_FIELD, _("This invitation belongs to another survey."))
-        elif invitation.used_at is not None:
-            # used_at is set in the same transaction as the response; a race past this check
-            # meets the one-response-per-invitation constraint below.
-            errors.add(NON_FIELD, _("This invitation has already been answered."))
-        elif invitation.is_expired(now):
-            errors.add(NON_FIELD, _("This invitation has expired."))
-        errors.raise_if_any()
+        _check_invitation(invitation, campaign, now, errors)
         unit, channel = invitation.unit, invitation.source
         respondent_group = respondent_group or invitation.respondent_group
-
-    if channel not in CHANNELS or not campaign.accepts_channel(channel):
-        errors.add(NON_FIELD, _("This survey does not accept answers on this channel."))
-    if channel == Channel.PAPER:
-        answered_on = answered_on or today
-        if campaign.status != CampaignStatus.OPEN:
-            errors.add(NON_FIELD, _("This survey is not open."))
-        if not campaign.opens_on <= answered_on <= min(campaign.closes_on, today):
-            errors.add("answered_on", _("The date must fall within the survey period."))
-    else:
-        answered_on = today
-        if not campaign.is_accepting(today):
-            errors.add(NON_FIELD, _("This survey is not open."))
-    errors.raise_if_any()
-
-    if campaign_unit_ids is None:
-        campaign_unit_ids = set(campaign.units.values_list("pk", flat=True))
-    if unit is None:
-        errors.add("unit", _("Please choose the unit that served you."))
-    elif unit.pk not in campaign_unit_ids or not unit.is_valid_on(answered_on):
-        errors.add("unit", _("This unit is not part of the survey."))
+    answered_on = _check_campaign(campaign, channel, answered_on, timezone.localdate(now), errors)
+    _check_unit(campaign, unit, answered_on, campaign_unit_ids, errors)
     if respondent_group is None or not respondent_group.is_active:
         errors.add("respondent_group", _("Please choose who you are."))
     comment = (comment or "").strip()
@@ -236,7 +271,7 @@ def response_submit(
         errors.add("comment", message)
     if questions is None or any(q.questionnaire_id != campaign.questionnaire_id for q in questions):
         questions = campaign_questions(campaign)
-    scores = _check_answers(questions, answers, errors)
+    scores = _check_answers(questions, answers, channel, errors)
     errors.raise_if_any()
 
     try:

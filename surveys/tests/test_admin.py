@@ -12,8 +12,8 @@ CHANGELISTS = [
     "questionnaire",
     "response",
     "invitation",
-    "followup",
     "refusalcount",
+    "followups.followup",
 ]
 
 
@@ -27,7 +27,8 @@ def team_client(client, db):
 @pytest.mark.parametrize("model", CHANGELISTS)
 def test_survey_team_opens_every_admin_list(team_client, campaign, unit, model):
     factories.make_response(campaign, unit, comment="Tốt")
-    reply = team_client.get(reverse(f"admin:surveys_{model}_changelist"))
+    app, model = model.split(".") if "." in model else ("surveys", model)
+    reply = team_client.get(reverse(f"admin:{app}_{model}_changelist"))
     assert reply.status_code == 200
 
 

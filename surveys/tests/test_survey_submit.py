@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import uuid
 
 import pytest
 from django.urls import reverse
@@ -274,49 +273,29 @@ def test_customers_can_answer_while_the_rate_limit_cache_is_down(client, campaig
 
 
 @pytest.mark.parametrize(
-    "override",
-    [{}, {"comment": "  Rất tốt  "}, {"q_C3": "na"}, {"idempotency_key": f"{{{uuid.uuid4()}}}"}],
-)
-def test_the_quick_reading_of_a_valid_form_equals_the_forms(campaign, override):
-    from django.http import QueryDict
-
-    from surveys.forms import SurveyForm, quick_entry
-    from surveys.models import RespondentGroup
-
-    data = QueryDict(mutable=True)
-    data.update(answers_post(campaign, "4", **override))
-    questions = list(campaign.questionnaire.questions.all())
-    groups = list(RespondentGroup.objects.filter(is_active=True))
-    quick = quick_entry(data, questions=questions, groups=groups)
-    form = SurveyForm(data, questions=questions, groups=groups)
-    assert form.is_valid()
-    assert quick is not None and quick == form.entry()
-
-
-@pytest.mark.parametrize(
-    "override",
-    [
-        {"q_C3": "7"},
-        {"q_C1": None},
-        {"q_NOPE": "3"},
-        {"respondent_group": " {payer}"},
-        {"respondent_group": "999999"},
-        {"idempotency_key": "not-a-key"},
-        {"comment": "x" * 2001},
-        {"contact_consent": "on", "contact_phone": "0905123456"},
-        {"contact_name": "Nguyễn Văn A"},
+    "values",
+    [[""], [" 3"], ["3 "], ["3.0"], ["03"], ["3", "3"], ["3", "4"], ["na", "4"]],
+    ids=[
+        "empty",
+        "leading-space",
+        "trailing-space",
+        "float",
+        "leading-zero",
+        "twice",
+        "two",
+        "na+4",
     ],
 )
-def test_the_quick_reading_leaves_anything_unusual_to_the_form(campaign, override):
+def test_a_value_no_browser_sends_is_refused_beside_the_question(client, campaign, url, values):
     from django.http import QueryDict
 
-    from surveys.forms import quick_entry
-    from surveys.models import RespondentGroup
-
-    payer = str(factories.group("payer").pk)
-    override = {k: v.replace("{payer}", payer) if v else v for k, v in override.items()}
     data = QueryDict(mutable=True)
-    data.update(answers_post(campaign, "4", **override))
-    questions = list(campaign.questionnaire.questions.all())
-    groups = list(RespondentGroup.objects.filter(is_active=True))
-    assert quick_entry(data, questions=questions, groups=groups) is None
+    data.update(answers_post(campaign, "4"))
+    data.setlist("q_C1", values)
+    before = counts()
+    reply = client.post(url, data.urlencode(), content_type="application/x-www-form-urlencoded")
+    assert reply.status_code == 200
+    form = reply.context["form"]
+    assert list(form.answer_errors) == ["q_C1"]
+    assert counts() == before
+    assert refusals(RefusalReason.INVALID) == 1

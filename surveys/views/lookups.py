@@ -10,6 +10,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, CampaignStatus, Invitation, RefusalReason, Unit
+from surveys.rules import campaign_open_on, invitation_problem
 from surveys.snapshots import CampaignSnapshot, campaign_snapshot
 
 from .unavailable import Unavailable
@@ -27,6 +28,9 @@ def open_campaign(slug: str) -> Campaign:
 
 def campaign_accepting(campaign: Campaign | None, today: datetime.date | None = None) -> Campaign:
     today = today or timezone.localdate()
+    if campaign is not None and campaign_open_on(campaign, today):  # response_submit's rule
+        return campaign
+    # Not open: which page says why.
     if campaign is None or campaign.status == CampaignStatus.DRAFT:
         raise Unavailable(
             404,
@@ -43,16 +47,14 @@ def campaign_accepting(campaign: Campaign | None, today: datetime.date | None = 
             campaign=campaign,
             links=[home_link()],
         )
-    if campaign.opens_on > today:
-        raise Unavailable(
-            404,
-            _("This survey is not open yet"),
-            _("The survey “%(name)s” opens on %(day)s.")
-            % {"name": campaign.name, "day": date_format(campaign.opens_on, "SHORT_DATE_FORMAT")},
-            campaign=campaign,
-            links=[home_link()],
-        )
-    return campaign
+    raise Unavailable(  # open, but its first day is still to come
+        404,
+        _("This survey is not open yet"),
+        _("The survey “%(name)s” opens on %(day)s.")
+        % {"name": campaign.name, "day": date_format(campaign.opens_on, "SHORT_DATE_FORMAT")},
+        campaign=campaign,
+        links=[home_link()],
+    )
 
 
 def open_campaign_unit(
@@ -116,19 +118,16 @@ def usable_invitation(token: str) -> Invitation:
             _("This invitation link is not valid. Please check that you copied all of it."),
             reason=RefusalReason.INVITATION,
         )
-    if invitation.used_at is not None:
+    if invitation_problem(invitation) is not None:  # the rule response_submit applies
+        used = invitation.used_at is not None
         raise Unavailable(
             410,
-            _("This invitation has already been answered"),
-            _("Each invitation can be answered once. Thank you for your answers."),
-            reason=RefusalReason.INVITATION,
-            campaign=invitation.campaign,
-        )
-    if invitation.is_expired():
-        raise Unavailable(
-            410,
-            _("This invitation has expired"),
-            _("The time to answer this invitation is over."),
+            _("This invitation has already been answered")
+            if used
+            else _("This invitation has expired"),
+            _("Each invitation can be answered once. Thank you for your answers.")
+            if used
+            else _("The time to answer this invitation is over."),
             reason=RefusalReason.INVITATION,
             campaign=invitation.campaign,
         )

@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled, quick_entry
+from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled
 from surveys.fragments import (
     KEY_PLACEHOLDER,
     PAGE_TEMPLATE,
@@ -110,38 +110,13 @@ def _survey(
 
         return HttpResponse(survey_page_html(request, render_unbound, pages))
 
-    data = request.POST
-    if honeypot_filled(data):
-        raise Unavailable(
-            400,
-            _("Your answers could not be accepted"),
-            _("Please fill in the survey again without automatic tools."),
-            reason=RefusalReason.HONEYPOT,
-            campaign=campaign,
-        )
-    if submit_rate_exceeded(request):
-        raise Unavailable(
-            429,
-            _("Too many answers from your network"),
-            _("Many answers were just sent from the same network. Please try again later."),
-            reason=RefusalReason.RATE_LIMIT,
-            campaign=campaign,
-        )
-
-    def form_with_messages() -> SurveyForm:
-        form = SurveyForm(data, questions=questions, groups=groups)
-        form.is_valid()
-        return form
-
-    # The usual answer is read directly; the form is built only when there is something to
-    # say beside a field (or contact details, which ContactForm checks).
-    entry = quick_entry(data, questions=questions, groups=groups)
-    if entry is None:
-        form = form_with_messages()
-        if form.has_errors:
-            refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
-            return _render(request, form, campaign, unit, invitation)
-        entry = form.entry()
+    _refuse_automated(request, campaign)
+    form = SurveyForm(request.POST, questions=questions, groups=groups)
+    form.is_valid()
+    if form.has_errors:
+        refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
+        return _render(request, form, campaign, unit, invitation)
+    entry = form.entry()
     try:
         result = response_submit(
             campaign=campaign,
@@ -158,7 +133,6 @@ def _survey(
         )
     except SubmissionError as exc:
         refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
-        form = form_with_messages()
         form.add_service_errors(exc.errors)
         return _render(request, form, campaign, unit, invitation)
     if not result.created:
@@ -167,6 +141,26 @@ def _survey(
     if result.response.unit_id != unit.pk:  # a replay of another unit's form: look it up
         return redirect("surveys:thanks", key=result.response.idempotency_key)
     return HttpResponseRedirect(thanks_url(result.response, unit.name))
+
+
+def _refuse_automated(request: HttpRequest, campaign: Campaign) -> None:
+    """A robot's submission (honeypot filled) or too many from one address: refused, counted."""
+    if honeypot_filled(request.POST):
+        raise Unavailable(
+            400,
+            _("Your answers could not be accepted"),
+            _("Please fill in the survey again without automatic tools."),
+            reason=RefusalReason.HONEYPOT,
+            campaign=campaign,
+        )
+    if submit_rate_exceeded(request):
+        raise Unavailable(
+            429,
+            _("Too many answers from your network"),
+            _("Many answers were just sent from the same network. Please try again later."),
+            reason=RefusalReason.RATE_LIMIT,
+            campaign=campaign,
+        )
 
 
 def _render(request, form: SurveyForm, campaign, unit, invitation) -> HttpResponse:

@@ -5,6 +5,10 @@ was written, its tracking code) signed into the address, so the page needs no da
 a valid signature (a link typed or edited by hand, a replay found by its key) the response is
 looked up by its key instead. The signature is bound to the key, so it cannot be moved to
 another response, nor made to show text of someone's choosing on the portal.
+
+Measured (bench/submit.py, 1 Dec 2026, README): with the signed address and the kept page
+(surveys.fragments) ours/floor 0.95, one customer's thank-you request 4.7 ms (floor 2.9); without
+them 0.65 and 0.64, 6.9-14.7 ms (floor 2.1-5.7).
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dashboard.models import SignalCheck, SignalKind, StuffingSignal
-from dashboard.signals import (
+from dashboard.stuffing import (
     BURST_MIN,
     _Detector,
     burst_threshold,

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from surveys.demo import DEMO_PASSWORD, DEMO_USERS, demo_seed
+from demo.seeding import DEMO_PASSWORD, DEMO_USERS, demo_seed
 
 
 class Command(BaseCommand):
@@ -19,7 +19,7 @@ class Command(BaseCommand):
         if not settings.DEMO_ALLOWED:
             raise CommandError(
                 "seed_demo creates logins with published passwords; "
-                "set DEMO_ALLOWED=1 to run it outside DEBUG."
+                "set DEMO_ALLOWED=1 to run it outside the local profile (KBNN_PROFILE=local)."
             )
         if responses < 0:
             raise CommandError("--responses must be 0 or more")

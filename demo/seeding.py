@@ -6,13 +6,14 @@ import datetime
 import random
 import uuid
 
-from django.contrib.auth.models import User
+from django.contrib.auth.models import Group, User
 from django.db import transaction
 from django.utils import timezone
 
-from . import roles
-from .defaults import default_questionnaire_ensure, respondent_groups_ensure
-from .models import (
+from followups.services import followup_open
+from surveys import roles
+from surveys.defaults import default_questionnaire_ensure, respondent_groups_ensure
+from surveys.models import (
     Campaign,
     CampaignStatus,
     Channel,
@@ -25,7 +26,7 @@ from .models import (
     Unit,
     UnitKind,
 )
-from .services import response_submit
+from surveys.services import response_submit
 
 DEMO_SLUG = "demo"
 ROOT = ("DNG", "Kho bạc Nhà nước Đà Nẵng")
@@ -126,7 +127,7 @@ def demo_users_ensure() -> dict[str, User]:
             user.set_password(DEMO_PASSWORD)
             user.save()
             if role:
-                user.groups.add(roles.role_group_ensure(role))
+                user.groups.add(Group.objects.get(name=role))
             if unit_code:
                 StaffProfile.objects.create(user=user, unit=Unit.objects.get(code=unit_code))
         users[username] = user
@@ -191,7 +192,6 @@ def demo_responses_create(campaign: Campaign, count: int, keyed_by: User, seed: 
 
 def demo_followup_create(campaign: Campaign, user: User, today: datetime.date) -> None:
     """One follow-up on Phòng Kiểm soát chi's complaints, so its demo manager has work to see."""
-    from followups.services import followup_open  # the follow-up workflow lives in its own app
 
     unit = Unit.objects.get(code="KSC")
     complaints = list(

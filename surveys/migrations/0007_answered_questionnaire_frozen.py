@@ -189,6 +189,6 @@ def uninstall(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("surveys", "0004_configstamp")]
+    dependencies = [("surveys", "0006_response_permissions_moved")]
 
     operations = [migrations.RunPython(install, uninstall)]
