@@ -38,7 +38,10 @@ def test_command_prints_a_one_time_address_that_binds_one_device(campaign, unit)
     path = url.split("127.0.0.1:8000", 1)[1]
     kiosk = Kiosk.objects.get()
     assert (kiosk.unit, kiosk.campaign, kiosk.label, kiosk.enrolled_at) == (
-        unit, campaign, "Quầy 3", None
+        unit,
+        campaign,
+        "Quầy 3",
+        None,
     )
     tablet = Client()
     shown = tablet.get(path)  # a link preview does not use the address up
