@@ -52,10 +52,11 @@ def credential_read(request: HttpRequest) -> tuple[str, int] | None:
         return None
 
 
-def form_token(kiosk: Kiosk, now: datetime.datetime | None = None) -> str:
-    """The blank form's render time, signed and bound to the kiosk."""
+def form_token(public_id: str, now: datetime.datetime | None = None) -> str:
+    """The blank form's render time, signed and bound to the kiosk (its public id, read from
+    its credential: issuing a token needs no database)."""
     now = now or timezone.now()
-    return signing.dumps([kiosk.pk, now.timestamp()], salt=_FORM_SALT, compress=False)
+    return signing.dumps([public_id, now.timestamp()], salt=_FORM_SALT, compress=False)
 
 
 def form_duration(kiosk: Kiosk, token: str, now: datetime.datetime) -> int | None:
@@ -64,8 +65,8 @@ def form_duration(kiosk: Kiosk, token: str, now: datetime.datetime) -> int | Non
     An answer sent from the offline queue is measured up to its sending: an upper bound, which
     never makes it look like a speeder."""
     try:
-        kiosk_pk, rendered = signing.loads(token or "", salt=_FORM_SALT)
-        if int(kiosk_pk) != kiosk.pk:
+        public_id, rendered = signing.loads(token or "", salt=_FORM_SALT)
+        if str(public_id) != kiosk.public_id.hex:
             return None
         seconds = now.timestamp() - float(rendered)
     except (signing.BadSignature, TypeError, ValueError):

@@ -21,7 +21,7 @@ from surveys.selectors import stored_response
 from surveys.services import SubmissionError, refusal_record, response_submit
 from surveys.snapshots import campaign_snapshot
 
-from .credentials import form_duration, form_token, token_hash
+from .credentials import form_duration, token_hash
 from .models import Kiosk, KioskAnswer
 
 
@@ -204,21 +204,26 @@ def kiosk_answer_submit(
         key = uuid.UUID(str(data.get("idempotency_key", "")))
     except ValueError:
         return KioskOutcome(400, "invalid", _("The form is damaged; please reload the page."))
-    wait = kiosk_pace_take(kiosk=kiosk, now=now)
-    if wait:
-        replayed = stored_response(key)
-        if replayed is None:
-            return KioskOutcome(
-                429, "pace", _("Too many answers in a short time."), retry_after=max(1, round(wait))
-            )
-        return KioskOutcome(200, tracking_code=replayed.tracking_code or "")
     snapshot = campaign_snapshot(kiosk.campaign.slug)
     if snapshot is None or snapshot.campaign.pk != kiosk.campaign_id:
         return _refused_closed(kiosk.campaign, _("This survey round no longer exists."))
     posted_group = str(data.get("respondent_group", ""))
     group = next((g for g in snapshot.groups if str(g.pk) == posted_group), None)
     try:
+        # The pace is taken in the answer's transaction: one commit, and an answer refused
+        # for any reason gives its place back.
         with transaction.atomic():
+            wait = kiosk_pace_take(kiosk=kiosk, now=now)
+            if wait:
+                replayed = stored_response(key)
+                if replayed is None:
+                    return KioskOutcome(
+                        429,
+                        "pace",
+                        _("Too many answers in a short time."),
+                        retry_after=max(1, round(wait)),
+                    )
+                return KioskOutcome(200, tracking_code=replayed.tracking_code or "")
             result = response_submit(
                 campaign=snapshot.campaign,
                 unit=kiosk.unit,
@@ -251,10 +256,3 @@ def kiosk_answer_submit(
     if not result.created:
         refusal_record(campaign=snapshot.campaign, reason=RefusalReason.REPLAY)
     return KioskOutcome(200, tracking_code=result.response.tracking_code or "")
-
-
-def kiosk_form_token(*, kiosk: Kiosk, now: datetime.datetime | None = None) -> str:
-    """A blank form's signed render time (the page asks for one as a customer starts)."""
-    now = now or timezone.now()
-    kiosk_contact(kiosk=kiosk, now=now)
-    return form_token(kiosk, now)

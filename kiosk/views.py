@@ -23,7 +23,7 @@ from surveys.services import COMMENT_MAX_LENGTH
 from surveys.snapshots import campaign_snapshot
 
 from . import services
-from .credentials import credential_set, form_token
+from .credentials import credential_read, credential_set, form_token
 from .models import Kiosk
 from .selectors import kiosk_from_request
 
@@ -116,7 +116,7 @@ def kiosk_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "aspect_blocks": form.aspect_blocks(),
         "comment_max_length": COMMENT_MAX_LENGTH,
-        "form_token": form_token(kiosk),
+        "form_token": form_token(kiosk.public_id.hex),
         "thanks_seconds": settings.KIOSK_THANKS_SECONDS,
         "idle_seconds": settings.KIOSK_IDLE_SECONDS,
         "messages_js": {
@@ -158,15 +158,18 @@ def kiosk_answer(request: HttpRequest) -> HttpResponse:
         return _json(outcome)
     now = timezone.now()
     outcome = services.kiosk_answer_submit(kiosk=kiosk, data=request.POST, now=now)
-    return _json(outcome, next_token=form_token(kiosk, now) if outcome.stored else "")
+    next_token = form_token(kiosk.public_id.hex, now) if outcome.stored else ""
+    return _json(outcome, next_token=next_token)
 
 
 @require_GET
 def kiosk_token(request: HttpRequest) -> HttpResponse:
-    kiosk = kiosk_from_request(request)
-    if kiosk is None or not kiosk.is_active or request.META.get(KIOSK_HEADER) != "1":
+    """A fresh form token at the customer's first touch. Read from the signed credential alone,
+    without the database: a revoked kiosk may get one, but its answers are refused."""
+    credential = credential_read(request)
+    if credential is None or request.META.get(KIOSK_HEADER) != "1":
         return JsonResponse({"ok": False}, status=403)
-    response = JsonResponse({"ok": True, "t": services.kiosk_form_token(kiosk=kiosk)})
+    response = JsonResponse({"ok": True, "t": form_token(credential[0])})
     add_never_cache_headers(response)
     return response
 
