@@ -21,6 +21,9 @@ def kiosk_from_request(request: HttpRequest) -> Kiosk | None:
     return (
         Kiosk.objects.select_related("campaign", "unit")
         .filter(public_id=public_id, credential_version=version)
+        # Not Meta.ordering: ordering by campaign and unit joins their tables and their own
+        # orderings (measured: 15 ms of a 47 ms kiosk answer).
+        .order_by("pk")
         .first()
     )
 

@@ -96,6 +96,7 @@ def kiosk_for_enrolment(token: str, now: datetime.datetime | None = None) -> Kio
     return (
         Kiosk.objects.select_related("campaign", "unit")
         .filter(enrol_token_hash=token_hash(token), revoked_at=None, enrol_expires_at__gte=now)
+        .order_by("pk")
         .first()
     )
 
@@ -161,7 +162,9 @@ def kiosk_pace_take(*, kiosk: Kiosk, now: datetime.datetime) -> float:
         if taken:
             kiosk.pace_at, kiosk.last_contact_at = due + interval, now
             return 0.0
-        pace_at = Kiosk.objects.filter(pk=kiosk.pk).values_list("pace_at", flat=True).first()
+        pace_at = (
+            Kiosk.objects.filter(pk=kiosk.pk).order_by().values_list("pace_at", flat=True).get()
+        )
     return interval.total_seconds()
 
 
