@@ -1,6 +1,7 @@
 """Benchmark of the customer's survey: many concurrent customers against gunicorn on PostgreSQL.
 
     .venv/bin/python bench/submit.py [--customers 16] [--duration 40] [--rounds 8] [--workers 2]
+                                     [--kiosk]
 
 Each customer, in a loop: GET a unit's survey, read the CSRF token and the idempotency key, POST
 the answers, follow the redirect to the thank-you page (one "fill"). The same load then runs
@@ -8,12 +9,18 @@ against a bare floor view (bench/floor_urls.py: same rows, no validation, no for
 same middleware, settings and gunicorn). Prints fills/s, p50/p99 latency, ours/floor, and checks
 that the responses stored equal the successful POSTs. Loopback only; its own database
 (kbnn_bench_submit, recreated and seeded by the script); the production profile.
+
+--kiosk adds a third side on the same server: as many enrolled counter tablets as customers,
+each answering in a loop as the kiosk page does (GET a form token at the customer's first touch,
+POST the answers; the thank-you screen and the next blank form need no request), so that the
+kiosk's and the web's rates come from the same run.
 """
 
 from __future__ import annotations
 
 import argparse
 import http.client
+import json
 import os
 import random
 import re
@@ -24,6 +31,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -31,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PY = str(ROOT / ".venv" / "bin" / "python")
 GUNICORN = str(ROOT / ".venv" / "bin" / "gunicorn")
 OUT = ROOT / "bench" / "out"
-DB_NAME = "kbnn_bench_submit"
+DB_NAME = os.environ.get("BENCH_SUBMIT_DB", "kbnn_bench_submit")  # another name: parallel runs
 SLUG = "demo"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY_INPUT = re.compile(r'name="idempotency_key" value="([0-9a-f-]{36})"')
@@ -52,6 +60,8 @@ def server_env(args) -> dict[str, str]:
         # One loopback address stands for every customer: lift the per-address allowance, but
         # keep the limiter in the path so its cost is measured.
         SURVEY_SUBMIT_RATE="100000000/s",
+        # Likewise the kiosk's per-device pace: kept in the path, lifted.
+        KIOSK_ANSWER_INTERVAL_SECONDS="0.000001",
         LOG_LEVEL="WARNING",
         PYTHONPATH=str(ROOT),
     )
@@ -141,9 +151,9 @@ class Tally:
             self.errors[what] = self.errors.get(what, 0) + 1
 
 
-def request(port: int, method: str, path: str, body: str = "", cookie: str = ""):
+def request(port: int, method: str, path: str, body: str = "", cookie: str = "", extra=None):
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Host": "127.0.0.1", "Accept-Language": "vi"}
+    headers = {"Host": "127.0.0.1", "Accept-Language": "vi", **(extra or {})}
     if cookie:
         headers["Cookie"] = cookie
     if body:
@@ -207,6 +217,99 @@ def customer(port, prefix, units, groups, stop_at, tally: Tally, seed: int) -> N
             tally.fills.append(sum(times))
             for step, seconds in zip(tally.steps.values(), times, strict=True):
                 step.append(seconds)
+
+
+KIOSK_COOKIE = re.compile(r"(kbnn_kiosk=[^;]+)")
+CSRF_COOKIE = re.compile(r"(csrftoken=[^;]+)")
+KIOSK_HEADERS = {"X-KBNN-Kiosk": "1"}
+
+
+def kiosks_enrol(env: dict[str, str], port: int, n: int) -> list[str]:
+    """n kiosks of the demo round enrolled through their one-time addresses: their cookies."""
+    code = (
+        "from kiosk.services import kiosk_create\n"
+        "from surveys.models import Campaign\n"
+        "c = Campaign.objects.get(slug='demo')\n"
+        "units = list(c.units.order_by('code'))\n"
+        f"for i in range({n}):\n"
+        "    print(kiosk_create(campaign=c, unit=units[i % len(units)], label=f'bench {i}').path)"
+    )
+    out = subprocess.run(
+        [PY, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env={**env, "DJANGO_SETTINGS_MODULE": "bench.server_settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    cookies = []
+    for path in [p for p in out.stdout.split() if p.startswith("/kiosk/enrol/")]:
+        status, _, set_cookie, page = request(port, "GET", path)
+        if status != 200 or not CSRF_COOKIE.search(set_cookie):
+            raise SystemExit(f"kiosk enrolment page: {status} {set_cookie!r} {page[:200]!r}")
+        csrf_cookie = CSRF_COOKIE.search(set_cookie).group(1)
+        body = urllib.parse.urlencode(
+            {"csrfmiddlewaretoken": CSRF_INPUT.search(page.decode()).group(1)}
+        )
+        status, _, set_cookie, _ = request(port, "POST", path, body, csrf_cookie)
+        if status != 302:
+            raise SystemExit(f"kiosk enrolment refused: {status}")
+        cookies.append(KIOSK_COOKIE.search(set_cookie).group(1))
+    return cookies
+
+
+def kiosk_customer(port, cookie, groups, stop_at, tally: Tally, seed: int) -> None:
+    rng = random.Random(seed)
+    while time.monotonic() < stop_at:
+        times = []
+        try:
+            clock = time.perf_counter()
+            status, _, _, data = request(
+                port, "GET", "/kiosk/form-token/", cookie=cookie, extra=KIOSK_HEADERS
+            )
+            times.append(time.perf_counter() - clock)
+            if status != 200:
+                tally.error(f"token {status}")
+                continue
+            body = answers(rng, str(uuid.uuid4()), "", rng.choice(groups))
+            del body["csrfmiddlewaretoken"]
+            body["t"] = json.loads(data)["t"]
+            clock = time.perf_counter()
+            status, _, _, data = request(
+                port, "POST", "/kiosk/answer/", urllib.parse.urlencode(body), cookie, KIOSK_HEADERS
+            )
+            times.append(time.perf_counter() - clock)
+            if status != 200 or not json.loads(data).get("ok"):
+                tally.error(f"POST {status}")
+                continue
+            with tally.lock:
+                tally.created += 1
+        except OSError as exc:
+            tally.error(type(exc).__name__)
+            continue
+        times.append(0.0)  # the thank-you screen is drawn on the tablet
+        with tally.lock:
+            tally.fills.append(sum(times))
+            for step, seconds in zip(tally.steps.values(), times, strict=True):
+                step.append(seconds)
+
+
+def kiosk_load(port, cookies, groups, env, tally: Tally, seconds: float) -> tuple[int, float]:
+    before = stored_responses(env)
+    stop_at = time.monotonic() + seconds
+    threads = [
+        threading.Thread(
+            target=kiosk_customer,
+            args=(port, cookie, groups, stop_at, tally, random.randrange(1 << 30)),
+        )
+        for cookie in cookies
+    ]
+    started = time.monotonic()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return stored_responses(env) - before, time.monotonic() - started
 
 
 def stored_responses(env: dict[str, str]) -> int:
@@ -283,6 +386,9 @@ def main() -> int:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/3")
     parser.add_argument("--skip-setup", action="store_true", help="reuse the bench database")
+    parser.add_argument(
+        "--kiosk", action="store_true", help="also enrolled kiosks against the same server"
+    )
     args = parser.parse_args()
 
     env = server_env(args)
@@ -316,8 +422,10 @@ def main() -> int:
         name: start_gunicorn(env, settings, args.workers, name, args.threads)
         for name, (settings, _) in targets.items()
     }
-    tallies = {name: Tally() for name in targets}
-    stored = dict.fromkeys(targets, 0)
+    tallies = {name: Tally() for name in [*targets, "kiosk"]}
+    stored = dict.fromkeys([*targets, "kiosk"], 0)
+    kiosk_elapsed = 0.0
+    cookies = kiosks_enrol(env, servers["ours"].port, args.customers) if args.kiosk else []
     round_ratios: list[float] = []
     elapsed = dict.fromkeys(targets, 0.0)
     try:
@@ -351,6 +459,17 @@ def main() -> int:
                 elapsed[name] += seconds
                 rates[name] = (len(tallies[name].fills) - fills_before) / seconds
             round_ratios.append(rates["ours"] / rates["floor"] if rates["floor"] else float("nan"))
+            if cookies:
+                n, seconds = kiosk_load(
+                    servers["ours"].port,
+                    cookies,
+                    groups,
+                    env,
+                    tallies["kiosk"],
+                    args.duration / args.rounds,
+                )
+                stored["kiosk"] += n
+                kiosk_elapsed += seconds
         # One customer alone: where a fill's time goes, without queueing.
         alone = {name: Tally() for name in targets}
         for _ in range(args.rounds):
@@ -377,6 +496,14 @@ def main() -> int:
             f"{name:6} one customer alone, p50: "
             + "  ".join(f"{k} {percentile(v, 50) * 1000:.1f} ms" for k, v in tally.steps.items())
             + f"  fill {percentile(tally.fills, 50) * 1000:.1f} ms"
+        )
+    if cookies:
+        kiosk_rate = report("kiosk", tallies["kiosk"], stored["kiosk"], kiosk_elapsed)
+        ok = ok and not tallies["kiosk"].errors and stored["kiosk"] == tallies["kiosk"].created
+        print(
+            f"kiosk answers/s {kiosk_rate:.1f} against web fills/s {results['ours']:.1f} "
+            f"(kiosk/web {kiosk_rate / results['ours']:.2f}; a kiosk answer is 2 requests, "
+            "a web fill 3)"
         )
     ratio = results["ours"] / results["floor"] if results["floor"] else float("nan")
     print("ours/floor per round: " + " ".join(f"{r:.2f}" for r in round_ratios))

@@ -77,6 +77,8 @@ class SignalKind(models.TextChoices):
     SAME_VECTOR = "same_vector", _("Run of identical answer vectors")
     ALL_FIVE = "all_five", _("Share of all-5 forms far above the campaign norm")
     OWN_STAFF = "own_staff", _("Paper forms keyed by staff of the rated unit")
+    SPEEDER = "speeder", _("Forms finished far faster than the campaign's median")
+    KIOSK_BURST = "kiosk_burst", _("Burst of answers from one counter tablet")
 
 
 class StuffingSignal(models.Model):

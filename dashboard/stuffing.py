@@ -214,7 +214,10 @@ def signals_compute(*, campaign: Campaign) -> list[Signal]:
     detector = _Detector(_qr_per_day(campaign))
     for row in _vectors(campaign):
         detector.feed(*row)
-    signals = detector.finish() + _own_staff(campaign)
+    # Speeders and kiosk bursts (kiosk/quality.py, which imports this module: hence here).
+    from kiosk.quality import quality_signals
+
+    signals = detector.finish() + _own_staff(campaign) + quality_signals(campaign=campaign)
     return sorted(signals, key=lambda s: (s.day, s.unit_id, s.kind))
 
 

@@ -29,6 +29,8 @@ from surveys.models import (
 from surveys.services import response_submit
 
 DEMO_SLUG = "demo"
+# The demo's random answers keep their channels (and figures); kiosks are enrolled devices.
+DEMO_CHANNELS = [Channel.WEB, Channel.QR, Channel.PORTAL, Channel.EMAIL, Channel.PAPER]
 ROOT = ("DNG", "Kho bạc Nhà nước Đà Nẵng")
 DEPARTMENTS = [
     ("KTNN", "Phòng Kế toán Nhà nước"),
@@ -156,7 +158,7 @@ def demo_responses_create(campaign: Campaign, count: int, keyed_by: User, seed: 
     now = timezone.now()
     created = 0
     for i in range(count):
-        channel = rng.choices(Channel.values, [40, 25, 10, 10, 15])[0]
+        channel = rng.choices(DEMO_CHANNELS, [40, 25, 10, 10, 15])[0]
         unit = rng.choice(units)
         group = groups["budget_user" if channel == Channel.EMAIL or rng.random() < 0.4 else "payer"]
         when = now - datetime.timedelta(minutes=rng.randint(0, 29 * 24 * 60))

@@ -10,6 +10,7 @@ admin.site.index_title = "Quản trị khảo sát"
 urlpatterns = [
     # The customers' pages first: they are most of the traffic, and resolving walks this list.
     path("", include("surveys.urls")),
+    path("kiosk/", include("kiosk.urls")),
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -136,6 +136,12 @@ EXPECTED: dict[str, Expect] = {
     "surveys:thanks": PUBLIC,
     "surveys:campaign_posters": Expect(anon=LOGIN, manager={403}, boss={403}, team=OK),
     "surveys:unit_poster": Expect(anon=LOGIN, manager={403}, boss={403}, team=OK),
+    # the counter tablet (issue 16): nothing without a kiosk's credential, whoever is logged in
+    "kiosk:page": Expect({403}, {403}, {403}, {403}),
+    "kiosk:answer": Expect(DENY, DENY, DENY, DENY),
+    "kiosk:form_token": Expect({403}, {403}, {403}, {403}),
+    "kiosk:service_worker": Expect(OK, OK, OK, OK),
+    "kiosk:enrol": Expect({410}, {410}, {410}, {410}),
 }
 
 

@@ -85,7 +85,8 @@ def test_each_signal_finds_its_responses_and_nothing_else(db):
 
     with CaptureQueriesContext(connection) as queries:
         kinds = _by_kind(signals_compute(campaign=campaign))
-    assert len(queries) <= 5  # QR per day, the vectors, own staff: no query per response
+    # QR per day, the vectors, own staff, speeders and kiosk bursts: no query per response.
+    assert len(queries) <= 8
     assert {s.unit_id for s in kinds[SignalKind.QR_BURST]} == {a.pk}
     assert set().union(*(s.response_ids for s in kinds[SignalKind.QR_BURST])) == {
         r.pk for r in burst

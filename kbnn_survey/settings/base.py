@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "dashboard",
     "organisation",
     "demo",
+    "kiosk",
 ]
 
 MIDDLEWARE = [
@@ -171,6 +172,15 @@ RATELIMIT_STORAGE_URI = env("RATELIMIT_STORAGE_URI", default=REDIS_URL or "memor
 # Seconds a survey page (not a submission) may be shown from a campaign snapshot confirmed
 # current that long ago without asking the database again (surveys.snapshots).
 SURVEY_PAGE_RECHECK_SECONDS = env.float("SURVEY_PAGE_RECHECK_SECONDS", default=1.0)
+# --- Counter tablets (kiosk app, issue 16). A kiosk is limited per device, not per address:
+# one answer every KIOSK_ANSWER_INTERVAL_SECONDS, up to KIOSK_ANSWER_BURST at once (answers
+# kept through a dropped connection arrive together).
+KIOSK_ANSWER_INTERVAL_SECONDS = env.float("KIOSK_ANSWER_INTERVAL_SECONDS", default=20.0)
+KIOSK_ANSWER_BURST = env.int("KIOSK_ANSWER_BURST", default=10)
+KIOSK_CREDENTIAL_DAYS = env.int("KIOSK_CREDENTIAL_DAYS", default=5 * 365)
+KIOSK_ENROL_DAYS = env.int("KIOSK_ENROL_DAYS", default=7)
+KIOSK_THANKS_SECONDS = env.int("KIOSK_THANKS_SECONDS", default=6)
+KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=60)
 # Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 # SQLite cannot enforce RefusalCount's "one row per day and reason, also without a campaign"

@@ -13,6 +13,7 @@ from surveys.models import Answer, Channel, Question, Response
 
 Z = 1.959963984540054
 FORMS = {"web": "online", "qr": "online", "portal": "online", "email": "direct", "paper": "direct"}
+FORMS["kiosk"] = "online"  # DESIGN.md: online = web, qr, portal, kiosk (issue 16)
 
 
 def wilson(k: int, n: int):

@@ -90,8 +90,8 @@ def test_satisfaction_by_unit_lists_period_units_with_and_without_responses():
     assert [r.unit.code for r in rows] == ["A", "OLD", "NEW", "EMPTY"]
     empty = rows[3].measures
     assert empty.responses == 0 and empty.pooled_rate is None and empty.index is None
-    # A succeeded unit keeps its own responses: 2 groups × 5 channels × 1.
-    assert rows[1].measures.responses == 10
+    # A succeeded unit keeps its own responses: 2 groups × every channel × 1.
+    assert rows[1].measures.responses == 2 * len(Channel.values)
     assert sum(r.measures.responses for r in rows) == Response.objects.count()
 
 

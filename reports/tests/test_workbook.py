@@ -238,16 +238,16 @@ def test_sheets_have_frozen_filtered_headers_formats_and_charts(tmp_path):
 
 @pytest.mark.django_db
 def test_raw_data_continues_on_further_sheets_past_the_row_limit(tmp_path, monkeypatch):
-    data = build_dataset(per_cell=1)  # 30 responses
-    monkeypatch.setattr(streamed, "MAX_SHEET_ROWS", 12)  # 11 rows per sheet + header
+    data = build_dataset(per_cell=1)  # 36 responses (3 units × 2 groups × 6 channels)
+    monkeypatch.setattr(streamed, "MAX_SHEET_ROWS", 14)  # 13 rows per sheet + header
     wb = _compile(data.campaign, tmp_path)
     assert wb.sheetnames[-3:] == ["Dữ liệu", "Dữ liệu (2)", "Dữ liệu (3)"]
     ids = []
     for title in wb.sheetnames[-3:]:
         rows = list(wb[title].iter_rows(values_only=True))
-        assert rows[0][0] == "Mã phiếu" and len(rows) <= 12
+        assert rows[0][0] == "Mã phiếu" and len(rows) <= 14
         ids += [r[0] for r in rows[1:]]
-    assert sorted(ids) == ids and len(ids) == len(set(ids)) == 30
+    assert sorted(ids) == ids and len(ids) == len(set(ids)) == 36
 
 
 @pytest.mark.django_db

@@ -17,18 +17,19 @@ class Channel(models.TextChoices):
     PORTAL = "portal", _("Online public-service portal")
     EMAIL = "email", _("E-mail invitation")
     PAPER = "paper", _("Paper form")
+    KIOSK = "kiosk", _("Tablet at the counter (kiosk)")
 
     @property
     def form(self) -> Form:
         return channel_form(self.value)
 
 
-ONLINE_CHANNELS = (Channel.WEB, Channel.QR, Channel.PORTAL)
+ONLINE_CHANNELS = (Channel.WEB, Channel.QR, Channel.PORTAL, Channel.KIOSK)
 DIRECT_CHANNELS = (Channel.EMAIL, Channel.PAPER)
 
 
 def channel_form(channel: str) -> Form:
-    """DESIGN.md: online = web, qr, portal; direct = email, paper."""
+    """DESIGN.md: online = web, qr, portal, kiosk; direct = email, paper."""
     return Form.ONLINE if channel in ONLINE_CHANNELS else Form.DIRECT
 
 

@@ -73,6 +73,9 @@ class Response(models.Model):
         related_name="keyed_responses",
     )
     batch = models.CharField(_("batch"), max_length=50, blank=True)
+    # Seconds from the form's render (time signed into the form by the server) to its storing,
+    # rounded; null where the channel does not measure it. Never personal data (issue 16).
+    duration_seconds = models.PositiveIntegerField(_("time to complete (s)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("response")
@@ -165,6 +168,8 @@ class RefusalReason(models.TextChoices):
     INVALID = "invalid", _("Invalid answers")
     CLOSED = "closed", _("Campaign not accepting answers")
     INVITATION = "invitation", _("Invitation unknown, expired or used")
+    KIOSK_REVOKED = "kiosk_revoke", _("Kiosk revoked or not enrolled")
+    KIOSK_CLOSED = "kiosk_closed", _("Kiosk answer kept offline until the round had closed")
 
 
 class RefusalCount(models.Model):

@@ -244,6 +244,7 @@ def response_submit(
     questions: list[Question] | None = None,
     campaign_unit_ids: Collection[int] | None = None,
     savepoint: bool = True,
+    duration_seconds: int | None = None,
 ) -> SubmissionResult:
     """Validate and store one response, or raise SubmissionError having written nothing.
 
@@ -290,6 +291,7 @@ def response_submit(
                 idempotency_key=idempotency_key or None,
                 keyed_by=keyed_by if channel == Channel.PAPER else None,
                 batch=batch if channel == Channel.PAPER else "",
+                duration_seconds=duration_seconds,
             )
             Answer.objects.bulk_create(
                 Answer(response=response, question_id=qid, score=score)

@@ -1,0 +1,268 @@
+"""Writes of the kiosk app: enrolment, binding, revocation, the per-device pace, an answer."""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from surveys.forms import answers_read
+from surveys.models import Campaign, Channel, RefusalReason, Unit
+from surveys.rules import campaign_open_on
+from surveys.selectors import stored_response
+from surveys.services import SubmissionError, refusal_record, response_submit
+from surveys.snapshots import campaign_snapshot
+
+from .credentials import form_duration, token_hash
+from .models import Kiosk, KioskAnswer
+
+
+class KioskError(Exception):
+    """A kiosk cannot be enrolled as asked; the message says why, for the survey team."""
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    kiosk: Kiosk
+    token: str
+
+    @property
+    def path(self) -> str:
+        return reverse("kiosk:enrol", args=[self.token])
+
+    @property
+    def url(self) -> str:
+        return settings.SITE_URL + self.path
+
+
+def kiosk_placement_errors(*, campaign: Campaign, unit: Unit) -> list[str]:
+    """Why a kiosk cannot stand at this unit for this round (empty when it can)."""
+    errors = []
+    if not campaign.accepts_channel(Channel.KIOSK):
+        errors.append(
+            _("The round “%(campaign)s” does not accept the kiosk channel; add it to its channels.")
+            % {"campaign": campaign}
+        )
+    if not campaign.units.filter(pk=unit.pk).exists():
+        errors.append(
+            _("The unit %(unit)s is not surveyed in “%(campaign)s”.")
+            % {"unit": unit.code, "campaign": campaign}
+        )
+    return errors
+
+
+def kiosk_create(
+    *,
+    campaign: Campaign,
+    unit: Unit,
+    label: str = "",
+    created_by=None,
+    now: datetime.datetime | None = None,
+) -> Enrolment:
+    """A new kiosk and its one-time enrolment address."""
+    errors = kiosk_placement_errors(campaign=campaign, unit=unit)
+    if errors:
+        raise KioskError(" ".join(errors))
+    kiosk = Kiosk.objects.create(campaign=campaign, unit=unit, label=label, created_by=created_by)
+    return kiosk_enrolment_renew(kiosk=kiosk, now=now)
+
+
+def kiosk_enrolment_renew(*, kiosk: Kiosk, now: datetime.datetime | None = None) -> Enrolment:
+    """A fresh one-time enrolment address (the previous unused one stops working). Binding a
+    device with it retires the credential of any device bound before (a replaced tablet)."""
+    if kiosk.revoked_at is not None:
+        raise KioskError(_("This kiosk has been revoked."))
+    now = now or timezone.now()
+    token = secrets.token_urlsafe(24)
+    expires = now + datetime.timedelta(days=settings.KIOSK_ENROL_DAYS)
+    Kiosk.objects.filter(pk=kiosk.pk).update(
+        enrol_token_hash=token_hash(token), enrol_expires_at=expires
+    )
+    kiosk.enrol_token_hash, kiosk.enrol_expires_at = token_hash(token), expires
+    return Enrolment(kiosk, token)
+
+
+def kiosk_for_enrolment(token: str, now: datetime.datetime | None = None) -> Kiosk | None:
+    """The kiosk this enrolment address may still bind; None if used, revoked or expired."""
+    now = now or timezone.now()
+    return (
+        Kiosk.objects.select_related("campaign", "unit")
+        .filter(enrol_token_hash=token_hash(token), revoked_at=None, enrol_expires_at__gte=now)
+        .order_by("pk")
+        .first()
+    )
+
+
+def kiosk_bind(*, token: str, now: datetime.datetime | None = None) -> Kiosk | None:
+    """Bind the device opening the enrolment address: the address is used up (a conditional
+    update, so two devices racing on one address cannot both win)."""
+    now = now or timezone.now()
+    kiosk = kiosk_for_enrolment(token, now)
+    if kiosk is None:
+        return None
+    bound = Kiosk.objects.filter(
+        pk=kiosk.pk, enrol_token_hash=token_hash(token), revoked_at=None
+    ).update(
+        enrol_token_hash=None,
+        enrol_expires_at=None,
+        enrolled_at=now,
+        last_contact_at=now,
+        credential_version=F("credential_version") + 1,
+    )
+    if not bound:
+        return None
+    kiosk.refresh_from_db()
+    return kiosk
+
+
+def kiosk_revoke(*, kiosk: Kiosk, by=None, now: datetime.datetime | None = None) -> bool:
+    """Revoke for good: its credential and any unused enrolment address stop working."""
+    now = now or timezone.now()
+    done = Kiosk.objects.filter(pk=kiosk.pk, revoked_at=None).update(
+        revoked_at=now, revoked_by=by, enrol_token_hash=None, enrol_expires_at=None
+    )
+    kiosk.refresh_from_db()
+    return bool(done)
+
+
+def kiosk_contact(*, kiosk: Kiosk, now: datetime.datetime | None = None) -> None:
+    """Record that the device was seen (its page, a new form), at most once a minute."""
+    now = now or timezone.now()
+    if kiosk.last_contact_at and now - kiosk.last_contact_at < datetime.timedelta(minutes=1):
+        return
+    Kiosk.objects.filter(pk=kiosk.pk).update(last_contact_at=now)
+    kiosk.last_contact_at = now
+
+
+def kiosk_pace_take(*, kiosk: Kiosk, now: datetime.datetime) -> float:
+    """Take one answer from the device's allowance: 0 if taken, else seconds to wait.
+
+    One answer per KIOSK_ANSWER_INTERVAL_SECONDS, with up to KIOSK_ANSWER_BURST at once (the
+    answers a dropped connection kept). Generic cell rate algorithm on `pace_at`, advanced by a
+    conditional update; a concurrent request (seldom: one device) reads again.
+    """
+    interval = datetime.timedelta(seconds=settings.KIOSK_ANSWER_INTERVAL_SECONDS)
+    tolerance = interval * max(settings.KIOSK_ANSWER_BURST - 1, 0)
+    pace_at = kiosk.pace_at
+    for _attempt in range(5):
+        due = max(pace_at or now, now)
+        if due - now > tolerance:
+            return (due - now - tolerance).total_seconds()
+        taken = Kiosk.objects.filter(pk=kiosk.pk, pace_at=pace_at).update(
+            pace_at=due + interval, last_contact_at=now
+        )
+        if taken:
+            kiosk.pace_at, kiosk.last_contact_at = due + interval, now
+            return 0.0
+        pace_at = (
+            Kiosk.objects.filter(pk=kiosk.pk).order_by().values_list("pace_at", flat=True).get()
+        )
+    return interval.total_seconds()
+
+
+@dataclass(frozen=True)
+class KioskOutcome:
+    """What the kiosk page is told: stored (or already stored), or refused and why."""
+
+    status: int
+    reason: str = ""  # "", "pace", "revoked", "closed", "invalid"
+    message: str = ""
+    tracking_code: str = ""
+    retry_after: int = 0
+    errors: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def stored(self) -> bool:
+        return self.status == 200
+
+
+def _refused_closed(campaign: Campaign, message: str) -> KioskOutcome:
+    refusal_record(campaign=campaign, reason=RefusalReason.KIOSK_CLOSED)
+    return KioskOutcome(410, "closed", message)
+
+
+def kiosk_answer_submit(
+    *, kiosk: Kiosk, data: Mapping[str, str], now: datetime.datetime | None = None
+) -> KioskOutcome:
+    """Store one answer sent by an enrolled kiosk (live or from its offline queue).
+
+    The same form sent twice is stored once (its idempotency key). Refused, and counted for
+    the survey team: a revoked kiosk, a round closed or no longer taking kiosk answers
+    (answers kept offline meanwhile). Too fast for the device's pace: not stored, the page
+    keeps it and sends it again later (429).
+    """
+    now = now or timezone.now()
+    if not kiosk.is_active:
+        refusal_record(campaign=kiosk.campaign, reason=RefusalReason.KIOSK_REVOKED)
+        return KioskOutcome(403, "revoked", _("This tablet is no longer enrolled."))
+    try:
+        key = uuid.UUID(str(data.get("idempotency_key", "")))
+    except ValueError:
+        return KioskOutcome(400, "invalid", _("The form is damaged; please reload the page."))
+    snapshot = campaign_snapshot(kiosk.campaign.slug)
+    if snapshot is None or snapshot.campaign.pk != kiosk.campaign_id:
+        return _refused_closed(kiosk.campaign, _("This survey round no longer exists."))
+    posted_group = str(data.get("respondent_group", ""))
+    group = next((g for g in snapshot.groups if str(g.pk) == posted_group), None)
+    answers, answer_errors = answers_read(data, list(snapshot.questions))  # the web's rule
+    if answer_errors:
+        refusal_record(campaign=snapshot.campaign, reason=RefusalReason.INVALID)
+        return KioskOutcome(
+            400, "invalid", _("Please check the answers marked."), errors=answer_errors
+        )
+    try:
+        # The pace is taken in the answer's transaction: one commit, and an answer refused
+        # for any reason gives its place back.
+        with transaction.atomic():
+            wait = kiosk_pace_take(kiosk=kiosk, now=now)
+            if wait:
+                replayed = stored_response(key)
+                if replayed is None:
+                    return KioskOutcome(
+                        429,
+                        "pace",
+                        _("Too many answers in a short time."),
+                        retry_after=max(1, round(wait)),
+                    )
+                return KioskOutcome(200, tracking_code=replayed.tracking_code or "")
+            result = response_submit(
+                campaign=snapshot.campaign,
+                unit=kiosk.unit,
+                respondent_group=group,
+                channel=Channel.KIOSK,
+                answers=answers,
+                comment=str(data.get("comment", "")),
+                idempotency_key=key,
+                now=now,
+                questions=snapshot.questions,
+                campaign_unit_ids=snapshot.unit_ids,
+                duration_seconds=form_duration(kiosk, str(data.get("t", "")), now),
+            )
+            if result.created:
+                KioskAnswer.objects.create(kiosk=kiosk, response=result.response)
+    except SubmissionError as exc:
+        campaign = snapshot.campaign
+        if not campaign_open_on(campaign, timezone.localdate(now)):
+            return _refused_closed(
+                campaign, _("The survey round closed before this answer arrived.")
+            )
+        if not campaign.accepts_channel(Channel.KIOSK) or "unit" in exc.errors:
+            return _refused_closed(
+                campaign, _("This round no longer takes answers from this tablet.")
+            )
+        refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
+        return KioskOutcome(
+            400, "invalid", _("Please check the answers marked."), errors=exc.errors
+        )
+    if not result.created:
+        refusal_record(campaign=snapshot.campaign, reason=RefusalReason.REPLAY)
+    return KioskOutcome(200, tracking_code=result.response.tracking_code or "")
