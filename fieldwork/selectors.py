@@ -51,7 +51,7 @@ def invitation_counts(campaigns) -> list[tuple[Campaign, dict[str, int]]]:
             sending=Count("pk", filter=Q(send_status="sending")),
             sent=Count("pk", filter=Q(send_status="sent")),
             failed=Count("pk", filter=Q(send_status="failed")),
-            answered=Count("pk", filter=Q(used_at__isnull=False)),
+            answered=Count("pk", filter=Q(answered_on__isnull=False)),
             opted_out=Count("pk", filter=Q(opted_out_at__isnull=False)),
             reminded=Count("pk", filter=Q(reminders_sent__gt=0)),
         )

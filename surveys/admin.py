@@ -270,10 +270,10 @@ class InvitationAdmin(admin.ModelAdmin):
         "send_status",
         "sent_at",
         "reminders_sent",
-        "used_at",
+        "answered_on",
         "opted_out_at",
     ]
-    list_filter = ["campaign", "source", "send_status", ("used_at", admin.EmptyFieldListFilter)]
+    list_filter = ["campaign", "source", "send_status", ("answered_on", admin.EmptyFieldListFilter)]
     list_select_related = ["campaign", "unit", "respondent_group"]
     search_fields = ["organisation", "email"]
     autocomplete_fields = ["campaign", "unit", "respondent_group"]
@@ -287,7 +287,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "reminders_sent",
         "last_reminded_at",
         "opted_out_at",
-        "used_at",
+        "answered_on",
     ]
     paginator = EstimatedCountPaginator
     show_full_result_count = False

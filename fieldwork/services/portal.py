@@ -165,6 +165,6 @@ def portal_invitation_create(
             Invitation.objects.get(campaign=campaign, reference_hash=digest),
             False,
         )
-    if invitation.used_at is not None:
+    if invitation.answered_on is not None:
         raise PortalError(409, "already_answered", _("This transaction's survey was answered."))
     return PortalInvitation(survey_url(invitation), invitation.expires_at, created)

@@ -115,7 +115,7 @@ def test_invitation_answers_once_and_sets_channel(campaign, unit):
     assert result.response.channel == "portal"
     assert result.response.unit == unit
     invitation.refresh_from_db()
-    assert invitation.used_at is not None
+    assert invitation.answered_on == result.response.answered_on
     with pytest.raises(SubmissionError):
         submit(campaign, None, respondent_group=None, invitation=invitation)
     assert Response.objects.count() == 1

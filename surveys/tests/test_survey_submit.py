@@ -68,11 +68,13 @@ def test_invitation_is_answered_once_on_its_channel(client, campaign, unit, sour
     reply = client.post(url, answers_post(campaign, group=None))
     assert reply.status_code == 302
     response = Response.objects.get()
-    assert (response.channel, response.invitation, response.respondent_group.code) == (
+    assert (response.channel, response.unit, response.respondent_group.code) == (
         source,
-        invitation,
+        unit,
         "budget_user",
     )
+    invitation.refresh_from_db()
+    assert invitation.answered_on == response.answered_on
     before = counts()
     again = client.post(url, answers_post(campaign, group=None))
     assert again.status_code == 410

@@ -184,7 +184,7 @@ def test_invitation_pages(client, campaign, unit):
     page = client.get(reverse("surveys:invitation_survey", args=[expired.token]))
     assert page.status_code == 410
     assert "hết hạn" in page.content.decode()
-    used = factories.make_invitation(campaign, unit, used_at=timezone.now())
+    used = factories.make_invitation(campaign, unit, answered_on=timezone.localdate())
     page = client.get(reverse("surveys:invitation_survey", args=[used.token]), **EN)
     assert page.status_code == 410
     assert "already been answered" in page.content.decode()

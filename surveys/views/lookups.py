@@ -116,7 +116,7 @@ def usable_invitation(token: str) -> Invitation:
             _("This invitation link is not valid. Please check that you copied all of it."),
             reason=RefusalReason.INVITATION,
         )
-    if invitation.used_at is not None:
+    if invitation.answered_on is not None:
         raise Unavailable(
             410,
             _("This invitation has already been answered"),
