@@ -177,6 +177,7 @@ def demo_responses_create(campaign: Campaign, count: int, keyed_by: User, seed: 
             channel=channel,
             answers=_random_scores(rng, questions),
             comment=rng.choice(COMMENTS) if rng.random() < 0.15 else "",
+            invitation=invitation,
             idempotency_key=uuid.UUID(int=rng.getrandbits(128)),
             answered_on=timezone.localdate(when),
             keyed_by=keyed_by if channel == Channel.PAPER else None,

@@ -96,9 +96,9 @@ def _sendable() -> Q:
     `WHERE id IN (SELECT ...)`, and PostgreSQL does not re-check that subquery against a row
     another transaction has just changed, so two racing claims could both succeed.
     """
-    return Q(source=InvitationSource.EMAIL, opted_out_at__isnull=True, answered_on__isnull=True) & ~Q(
-        email=""
-    )
+    return Q(
+        source=InvitationSource.EMAIL, opted_out_at__isnull=True, answered_on__isnull=True
+    ) & ~Q(email="")
 
 
 def _campaign_open() -> Q:

@@ -54,7 +54,7 @@ class Response(models.Model):
         _("tracking code"), max_length=16, null=True, blank=True, unique=True
     )
     # No link to an invitation, on purpose: an answer behind an invitation is as anonymous as
-    # one from the web. The invitation records only the day it was answered (Invitation.answered_on).
+    # one from the web. The invitation records only the day it was answered (answered_on).
     # Random per rendered form: a double click or a replayed POST hits this unique key.
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, unique=True)
     # Paper forms: who keyed them and the batch (box) they are filed in.
