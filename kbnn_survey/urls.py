@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health
+from . import accounts, health
 
 admin.site.site_header = "Khảo sát sự hài lòng - Kho bạc Nhà nước"
 admin.site.site_title = "Khảo sát KBNN"
@@ -13,6 +13,11 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path(
+        "accounts/password_reset/",
+        accounts.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("reports/", include("reports.urls")),
     path("dashboard/", include("dashboard.urls")),

@@ -97,6 +97,18 @@ def rate_exceeded(request: HttpRequest, *, group: str, rate: str) -> bool:
         return False
 
 
+def value_rate_exceeded(*, group: str, value: str, rate: str) -> bool:
+    """Like rate_exceeded, counted per value (an e-mail address typed) instead of per client;
+    the value is kept only as a salted hash."""
+    salt = getattr(settings, "RATELIMIT_SALT", "") or settings.SECRET_KEY
+    key = hashlib.sha256(f"{salt}:{group}:{value}".encode()).hexdigest()
+    try:
+        return not _limiter(_storage_uri()).hit(parse_rate(rate), group, key)
+    except Exception:  # noqa: BLE001 - any store failure: never block for want of Redis
+        logger.warning("rate-limit store unavailable; %s allowed", group, exc_info=True)
+        return False
+
+
 def submit_rate_exceeded(request: HttpRequest) -> bool:
     return rate_exceeded(
         request,

@@ -182,3 +182,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Guarding the portal (logins, headers, uploads): kbnn_survey/settings/hardening.py.
+from .hardening import *  # noqa: E402, F403
+from .hardening import HARDENING_APPS, HARDENING_MIDDLEWARE_LAST  # noqa: E402
+
+INSTALLED_APPS += HARDENING_APPS
+MIDDLEWARE += HARDENING_MIDDLEWARE_LAST

@@ -1,0 +1,37 @@
+"""Settings that guard the portal against guessing and hostile input (issue 14).
+
+Kept apart from base.py so that the profile files stay small; base.py merges these at its end.
+Every value can be changed from the environment.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import environ
+
+env = environ.Env()
+
+HARDENING_APPS = ["axes"]
+# Axes must come last: it turns a locked-out login into its lockout page.
+HARDENING_MIDDLEWARE_LAST = ["axes.middleware.AxesMiddleware"]
+
+# --- Logins (django-axes): both /accounts/login/ and /admin/login/ authenticate through it.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=20)
+# Per account and, separately, per client address: either one reaching the limit locks.
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=60))
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# The same client address as the rate limits (CLIENT_IP_HEADER, last hop only).
+AXES_CLIENT_IP_CALLABLE = "kbnn_survey.accounts.axes_client_address"
+# Only failures are kept (to count them); successful logins are not logged with an address.
+AXES_DISABLE_ACCESS_LOG = True
+
+# --- Password reset: e-mails asked per client address and per address typed, per period.
+PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="5/h")
+PASSWORD_RESET_EMAIL_RATE = env("PASSWORD_RESET_EMAIL_RATE", default="3/h")
