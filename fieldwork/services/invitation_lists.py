@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from surveys.models import Campaign, Channel, Invitation, InvitationSource, RespondentGroup
 
 from ..models import ImportKind, ImportLog
-from ..sheets import RowError, SheetRefused, sheet_read, workbook_bytes
+from ..sheets import ErrorList, RowError, SheetRefused, sheet_read, workbook_bytes
 from .imports import file_checksum
 
 COL_NAME = "Tên đơn vị"
@@ -64,7 +64,7 @@ def invitations_import(
         raise SheetRefused([RowError(0, "", _("The budget-using units group does not exist."))])
     sheet = sheet_read(data, required=[COL_NAME, COL_EMAIL, COL_UNIT])
     units = {u.code.casefold(): u for u in campaign.units.all()}
-    errors: list[RowError] = []
+    errors = ErrorList()
     wanted: dict[str, Invitation] = {}
     merged = 0
     for number, values in sheet.rows:
