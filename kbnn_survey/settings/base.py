@@ -185,7 +185,13 @@ LOGGING = {
 
 # --- Guarding the portal (logins, headers, uploads): kbnn_survey/settings/hardening.py.
 from .hardening import *  # noqa: E402, F403
-from .hardening import HARDENING_APPS, HARDENING_MIDDLEWARE_LAST  # noqa: E402
+from .hardening import (  # noqa: E402
+    HARDENING_APPS,
+    HARDENING_MIDDLEWARE_EARLY,
+    HARDENING_MIDDLEWARE_LAST,
+)
 
 INSTALLED_APPS += HARDENING_APPS
+_early = MIDDLEWARE.index("kbnn_survey.middleware.VietnameseFirstLocaleMiddleware") + 1
+MIDDLEWARE[_early:_early] = HARDENING_MIDDLEWARE_EARLY
 MIDDLEWARE += HARDENING_MIDDLEWARE_LAST

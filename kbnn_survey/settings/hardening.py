@@ -13,6 +13,8 @@ import environ
 env = environ.Env()
 
 HARDENING_APPS = ["axes"]
+# Right after the locale is chosen: refusals are worded in the customer's language.
+HARDENING_MIDDLEWARE_EARLY = ["kbnn_survey.input_guard.ForbiddenCharactersMiddleware"]
 # Axes must come last: it turns a locked-out login into its lockout page.
 HARDENING_MIDDLEWARE_LAST = ["axes.middleware.AxesMiddleware"]
 
