@@ -9,12 +9,16 @@ from __future__ import annotations
 import datetime
 
 import environ
+from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 env = environ.Env()
 
-HARDENING_APPS = ["axes"]
+HARDENING_APPS = ["axes", "csp"]
 # Right after the locale is chosen: refusals are worded in the customer's language.
-HARDENING_MIDDLEWARE_EARLY = ["kbnn_survey.input_guard.ForbiddenCharactersMiddleware"]
+HARDENING_MIDDLEWARE_EARLY = [
+    "csp.middleware.CSPMiddleware",
+    "kbnn_survey.input_guard.ForbiddenCharactersMiddleware",
+]
 # Axes must come last: it turns a locked-out login into its lockout page.
 HARDENING_MIDDLEWARE_LAST = ["axes.middleware.AxesMiddleware"]
 
@@ -37,3 +41,25 @@ AXES_DISABLE_ACCESS_LOG = True
 # --- Password reset: e-mails asked per client address and per address typed, per period.
 PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="5/h")
 PASSWORD_RESET_EMAIL_RATE = env("PASSWORD_RESET_EMAIL_RATE", default="3/h")
+
+# --- Content-Security-Policy (django-csp) on every page: scripts only from our own static
+# files, no inline script anywhere (the admin's are files too). Inline style attributes stay
+# allowed (a progress bar's width, the admin's own): a style cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# --- Behind a reverse proxy that sets the scheme header, name it (e.g. HTTP_X_FORWARDED_PROTO):
+# only then is it trusted. Unset, any client could claim https with it.
+PROXY_SSL_HEADER = env("PROXY_SSL_HEADER", default="")

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env
+from .base import PROXY_SSL_HEADER, SECRET_KEY, env
 
 DEBUG = False
 
@@ -12,7 +12,9 @@ if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY)
         "SECRET_KEY must be set to a random value of at least 50 characters in production."
     )
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusted only when the operator names the header their proxy sets (settings/hardening.py).
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True
