@@ -65,7 +65,8 @@ def test_the_proxy_scheme_header_is_trusted_only_when_named():
     unset = run_manage("shell", "-c", show, **common)
     assert unset.stdout.strip().splitlines()[-1] == "None", unset.stderr
     named = run_manage("shell", "-c", show, PROXY_SSL_HEADER="HTTP_X_FORWARDED_PROTO", **common)
-    assert named.stdout.strip().splitlines()[-1] == "('HTTP_X_FORWARDED_PROTO', 'https')", named.stderr
+    expected = "('HTTP_X_FORWARDED_PROTO', 'https')"
+    assert named.stdout.strip().splitlines()[-1] == expected, named.stderr
 
 
 @pytest.mark.django_db
