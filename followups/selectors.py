@@ -17,6 +17,7 @@ from surveys.models import (
     FollowUp,
     FollowUpStatus,
     Response,
+    ResponseContact,
 )
 from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
 
@@ -85,6 +86,7 @@ class PublicStatus:
     state: str
     resolution: str
     resolved_on: object | None
+    has_contact: bool = False  # contact details left with consent, which can be withdrawn
 
 
 def public_status_for_code(code: str) -> PublicStatus | None:
@@ -100,13 +102,18 @@ def public_status_for_code(code: str) -> PublicStatus | None:
         .order_by("-created_at")
         .first()
     )
+    has_contact = ResponseContact.objects.filter(response=response).exists()
     if followup is not None:
         resolved = followup.status == FollowUpStatus.RESOLVED
         return PublicStatus(
             state=followup.status,
             resolution=followup.resolution if resolved else "",
             resolved_on=followup.resolved_at if resolved else None,
+            has_contact=has_contact,
         )
     return PublicStatus(
-        state=response.comment_triage or CommentTriage.NEW, resolution="", resolved_on=None
+        state=response.comment_triage or CommentTriage.NEW,
+        resolution="",
+        resolved_on=None,
+        has_contact=has_contact,
     )

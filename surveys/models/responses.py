@@ -132,7 +132,8 @@ class Answer(models.Model):
 
 
 class ResponseContact(models.Model):
-    """Contact details a respondent chose to leave, with consent (Decree 13/2023/NĐ-CP).
+    """Contact details a respondent chose to leave, with consent (Law on Personal Data
+    Protection 91/2025/QH15, Decree 356/2025/NĐ-CP); withdrawn with the tracking code.
 
     Kept apart from the answers; only the survey team may read them, only for the stated purpose.
     """
