@@ -17,6 +17,7 @@ from surveys.models import Campaign, Channel, Invitation, InvitationSource, Resp
 from ..models import ImportKind, ImportLog
 from ..sheets import ErrorList, RowError, SheetRefused, sheet_read, workbook_bytes
 from .imports import file_checksum
+from .retention import email_hash, opted_out_hashes
 
 COL_NAME = "Tên đơn vị"
 COL_EMAIL = "E-mail"
@@ -108,6 +109,11 @@ def invitations_import(
         )
     if errors:
         raise SheetRefused(errors)
+    # Whoever opted out before (this round or an earlier one) is invited, never e-mailed.
+    opted = opted_out_hashes(wanted)
+    for email, invitation in wanted.items():
+        if email_hash(email) in opted:
+            invitation.opted_out_at = timezone.now()
     with transaction.atomic():
         existing = set(
             Invitation.objects.filter(campaign=campaign, email__in=list(wanted)).values_list(

@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fieldwork.services.retention import opt_out_record
 from surveys.models import Campaign, CampaignStatus, Invitation, InvitationSource, SendStatus
 
 SENDING_STALE_AFTER = datetime.timedelta(minutes=30)
@@ -254,4 +255,6 @@ def invitation_opt_out(*, token: str) -> Invitation | None:
         opted_out_at=timezone.now()
     )
     invitation.refresh_from_db()
+    # Honoured next year too, after this invitation's address is erased.
+    opt_out_record(email=invitation.email, day=timezone.localdate(invitation.opted_out_at))
     return invitation

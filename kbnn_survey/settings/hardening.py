@@ -38,6 +38,11 @@ AXES_CLIENT_IP_CALLABLE = "kbnn_survey.accounts.axes_client_address"
 # Only failures are kept (to count them); successful logins are not logged with an address.
 AXES_DISABLE_ACCESS_LOG = True
 
+# --- Personal data (Law 91/2025/QH15): how long after their purpose it is erased (beat).
+CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=90)
+INVITEE_RETENTION_DAYS = env.int("INVITEE_RETENTION_DAYS", default=30)
+OPT_OUT_HASH_KEY = env("OPT_OUT_HASH_KEY", default="")
+
 # --- Password reset: e-mails asked per client address and per address typed, per period.
 PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="5/h")
 PASSWORD_RESET_EMAIL_RATE = env("PASSWORD_RESET_EMAIL_RATE", default="3/h")
