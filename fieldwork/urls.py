@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, keying, public
+from .views import imports, keying, personal_data, public
 
 app_name = "fieldwork"
 
@@ -22,5 +22,6 @@ urlpatterns = [
     ),
     path("loi-moi/<slug:slug>/gui/", imports.invitations_send, name="invitations_send"),
     path("huy-nhan-thu/<str:token>/", public.opt_out, name="opt_out"),
+    path("du-lieu-ca-nhan/", personal_data.personal_data, name="personal_data"),
     path("api/portal/invitations", public.portal_invitations, name="portal_invitations"),
 ]

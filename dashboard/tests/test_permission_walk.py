@@ -94,6 +94,7 @@ EXPECTED: dict[str, Expect] = {
     "followups:status_lookup": PUBLIC,
     "followups:status": PUBLIC,
     # Public, POST only; the walk posts without a CSRF check: a redirect back to the status.
+    "fieldwork:personal_data": TEAM_ONLY,
     "followups:consent_withdraw": Expect(ANY, ANY, ANY, ANY, method="post", names_b=True),
     "followups:comments": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
     "followups:list": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),

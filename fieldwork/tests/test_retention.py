@@ -125,3 +125,15 @@ def test_the_beat_task_exists_and_runs(units):
         "fieldwork.tasks.personal_data_erase"
     )
     assert personal_data_erase.delay().get() == {"contacts": 0, "invitees": 0}
+
+
+@pytest.mark.django_db
+def test_the_survey_team_reads_the_register_of_personal_data(team_client, client, units):
+    campaign = _campaign(units)
+    _contact_response(campaign, units[0])
+    page = team_client.get(reverse("fieldwork:personal_data"))
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "Thông tin liên hệ của người trả lời" in body and "91/2025/QH15" in body
+    client.force_login(factories.leadership("ld"))
+    assert client.get(reverse("fieldwork:personal_data")).status_code == 403
