@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, keying, personal_data, public
+from .views import corrections, imports, keying, personal_data, public
 
 app_name = "fieldwork"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("nhap-phieu/", keying.batch_list, name="batches"),
     path("nhap-phieu/lo/<int:pk>/", keying.keying, name="keying"),
     path("nhap-phieu/lo/<int:pk>/doi-chieu/", keying.settle, name="settle"),
+    path(
+        "nhap-phieu/phieu/<int:pk>/hieu-chinh/",
+        corrections.response_correction,
+        name="response_correction",
+    ),
     path("nhap-phieu/tai-len/", imports.responses_upload, name="responses_upload"),
     path(
         "nhap-phieu/mau/<slug:slug>.xlsx",

@@ -21,6 +21,7 @@ from .models import (
     RespondentGroup,
     Response,
     ResponseContact,
+    ResponseCorrection,
     StaffProfile,
     Unit,
 )
@@ -199,6 +200,22 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class CorrectionInline(admin.TabularInline):
+    """The response's audited corrections: before, after, who, when, why."""
+
+    model = ResponseCorrection
+    fields = ["corrected_at", "corrected_by", "reason", "before", "after"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Responses are immutable once submitted; corrections go through audited services."""
 
@@ -238,11 +255,19 @@ class ResponseAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 50
     exclude = ["idempotency_key"]
-    inlines = [AnswerInline]
+    inlines = [AnswerInline, CorrectionInline]
 
     @admin.display(boolean=True, description=_("comment"))
     def has_comment(self, obj: Response) -> bool:
         return bool(obj.comment)
+
+
+@admin.register(ResponseCorrection)
+class ResponseCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["response", "corrected_at", "corrected_by", "reason"]
+    list_filter = ["response__campaign"]
+    list_select_related = ["response__unit", "corrected_by"]
+    raw_id_fields = ["response"]
 
 
 @admin.register(ResponseContact)

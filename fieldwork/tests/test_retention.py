@@ -137,3 +137,34 @@ def test_the_survey_team_reads_the_register_of_personal_data(team_client, client
     assert "Thông tin liên hệ của người trả lời" in body and "91/2025/QH15" in body
     client.force_login(factories.leadership("ld"))
     assert client.get(reverse("fieldwork:personal_data")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_survey_team_corrects_a_paper_form_on_its_page(team_client, team, units):
+    from surveys.models import Channel, ResponseCorrection
+
+    campaign = factories.make_campaign(units)
+    response = factories.make_response(
+        campaign, units[0], channel=Channel.PAPER, keyed_by=team, batch="LO-1", score=4
+    )
+    url = reverse("fieldwork:response_correction", args=[response.pk])
+    page = team_client.get(url)
+    assert page.status_code == 200
+    form = {
+        "unit": units[1].pk,
+        "respondent_group": response.respondent_group_id,
+        "answered_on": response.answered_on.strftime("%d/%m/%Y"),
+        **{f"q_{c}": "4" for c in response.answers.values_list("question__code", flat=True)},
+        "q_C2": "1",
+        "reason": "",
+    }
+    refused = team_client.post(url, form)
+    assert refused.status_code == 400 and not ResponseCorrection.objects.exists()
+    form["reason"] = "Phiếu giấy ghi ô C2 là 1; nhập nhầm đơn vị"
+    done = team_client.post(url, form, follow=True)
+    assert done.status_code == 200
+    correction = ResponseCorrection.objects.get()
+    assert correction.before["unit"] == "KSC" and correction.after["unit"] == "HCH"
+    assert correction.before["answers"]["C2"] == 4 and correction.after["answers"]["C2"] == 1
+    assert correction.corrected_by == team
+    assert "nhập nhầm đơn vị" in done.content.decode()

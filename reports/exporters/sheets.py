@@ -16,6 +16,7 @@ from reports.selectors import (
     quota_progress,
 )
 from surveys.models import Channel, CommentTriage, Form, channel_form
+from surveys.services.corrections import corrected_count
 from surveys.stats import LevelCounts
 
 from .base import COUNT, DATE, MEAN, PERCENT, Column, Fmt, SheetExporter, register_sheet
@@ -104,6 +105,8 @@ class SummarySheet(SheetExporter):
             ("Ngày lập báo cáo", ctx.generated_at.strftime("%d/%m/%Y %H:%M")),
             ("Số phiếu", Fmt(ctx.response_total, COUNT)),
             ("Số đơn vị", Fmt(len(ctx.units), COUNT)),
+            # Audited corrections (surveys.services.corrections): how many responses.
+            ("Số phiếu đã hiệu chỉnh (có lưu vết)", Fmt(corrected_count(campaign=c), COUNT)),
         ]
         if not ctx.response_total:
             lines.append(("Ghi chú", NO_RESPONSES))

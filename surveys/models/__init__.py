@@ -10,6 +10,7 @@ from .choices import (
     channel_form,
 )
 from .config import ConfigStamp
+from .corrections import ResponseCorrection
 from .followups import OPEN_FOLLOWUP_STATUSES, FollowUp, FollowUpStatus
 from .invitations import Invitation, InvitationSource, SendStatus
 from .questionnaires import Aspect, Question, Questionnaire
@@ -49,6 +50,7 @@ __all__ = [
     "RespondentGroup",
     "Response",
     "ResponseContact",
+    "ResponseCorrection",
     "Score",
     "SendStatus",
     "StaffProfile",
