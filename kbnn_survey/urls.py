@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import accounts, health
+from . import accounts, audit_views, health
 
 admin.site.site_header = "Khảo sát sự hài lòng - Kho bạc Nhà nước"
 admin.site.site_title = "Khảo sát KBNN"
@@ -11,6 +11,11 @@ urlpatterns = [
     # The customers' pages first: they are most of the traffic, and resolving walks this list.
     path("", include("surveys.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path(
+        "lich-su/<str:app_label>/<str:model_name>/<str:pk>/",
+        audit_views.object_history,
+        name="object_history",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path(

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class SurveysConfig(AppConfig):
     name = "surveys"
     verbose_name = _("Satisfaction surveys")
+
+    def ready(self):
+        from kbnn_survey.audit import audit_register
+
+        audit_register()

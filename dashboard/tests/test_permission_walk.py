@@ -95,6 +95,7 @@ EXPECTED: dict[str, Expect] = {
     "followups:status": PUBLIC,
     # Public, POST only; the walk posts without a CSRF check: a redirect back to the status.
     "fieldwork:personal_data": TEAM_ONLY,
+    "object_history": Expect(anon=LOGIN, manager=ANY, boss=ANY, team=ANY),
     "fieldwork:response_correction": Expect(anon=DENY, manager=DENY, boss=DENY, team=ANY),
     "followups:consent_withdraw": Expect(ANY, ANY, ANY, ANY, method="post", names_b=True),
     "followups:comments": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),

@@ -13,14 +13,20 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 env = environ.Env()
 
-HARDENING_APPS = ["axes", "csp"]
+HARDENING_APPS = ["axes", "csp", "auditlog"]
 # Right after the locale is chosen: refusals are worded in the customer's language.
 HARDENING_MIDDLEWARE_EARLY = [
     "csp.middleware.CSPMiddleware",
     "kbnn_survey.input_guard.ForbiddenCharactersMiddleware",
 ]
 # Axes must come last: it turns a locked-out login into its lockout page.
-HARDENING_MIDDLEWARE_LAST = ["axes.middleware.AxesMiddleware"]
+HARDENING_MIDDLEWARE_LAST = [
+    "auditlog.middleware.AuditlogMiddleware",  # the actor of each recorded change
+    "axes.middleware.AxesMiddleware",
+]
+# Changes by staff are recorded with old and new values (kbnn_survey/audit.py); without the
+# staff member's network address.
+AUDITLOG_DISABLE_REMOTE_ADDR = True
 
 # --- Logins (django-axes): both /accounts/login/ and /admin/login/ authenticate through it.
 AUTHENTICATION_BACKENDS = [
