@@ -32,3 +32,6 @@ urlpatterns = [
 
 # MEDIA_ROOT is never served as such, not even with DEBUG: report workbooks and evidence files
 # leave only through their permission-checked download views.
+
+# A database outage answers 503 with Retry-After (kbnn_survey/errors.py), other errors 500.
+handler500 = "kbnn_survey.errors.server_error"
