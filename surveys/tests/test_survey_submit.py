@@ -322,3 +322,11 @@ def test_the_quick_reading_leaves_anything_unusual_to_the_form(campaign, overrid
     questions = list(campaign.questionnaire.questions.all())
     groups = list(RespondentGroup.objects.filter(is_active=True))
     assert quick_entry(data, questions=questions, groups=groups) is None
+
+
+def test_the_submit_limit_keeps_working_while_redis_is_down(client, campaign, url, settings):
+    settings.RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1/0"  # nothing listens: a real outage
+    settings.SURVEY_SUBMIT_RATE = "2/h"
+    codes = [client.post(url, answers_post(campaign)).status_code for _ in range(3)]
+    assert codes[:2] == [302, 302] and codes[2] == 429
+    assert counts()[0] == 2
