@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
@@ -232,6 +233,8 @@ def response_submit(
     if respondent_group is None or not respondent_group.is_active:
         errors.add("respondent_group", _("Please choose who you are."))
     comment = (comment or "").strip()
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in comment):
+        comment = ""  # only invisible characters (U+200B…): no comment, no tracking code
     for message in comment_errors(comment):
         errors.add("comment", message)
     if questions is None or any(q.questionnaire_id != campaign.questionnaire_id for q in questions):

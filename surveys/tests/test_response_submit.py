@@ -149,3 +149,10 @@ def test_paper_form_keeps_its_date_and_keyer(campaign, unit):
             keyed_by=keyer,
         )
     assert "answered_on" in err.value.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200b\u200c\u2060 \ufeff", "\u00a0\u3000"])
+def test_a_comment_of_invisible_characters_is_no_comment(campaign, unit, invisible):
+    response = submit(campaign, unit, comment=invisible).response
+    assert (response.comment, response.tracking_code, response.comment_triage) == ("", None, "")
