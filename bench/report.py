@@ -135,7 +135,7 @@ def load(count: int, first_id: int, campaign, units, groups, questions, rng: ran
                 resp.write(
                     f"{rid}\t{campaign.pk}\t{rng.choice(units)}\t{rng.choice(groups)}\t"
                     f"{rng.choice(CHANNELS)}\t{day} 09:00:00+07\t{day}\t{comment}\t"
-                    f"{'new' if comment else ''}\t\\N\t\\N\t\\N\t\\N\t\n"
+                    f"{'new' if comment else ''}\t\\N\t\\N\t\\N\t\n"
                 )
                 row_scores = scores[i * len(questions) : (i + 1) * len(questions)]
                 ans.writelines(
@@ -145,7 +145,7 @@ def load(count: int, first_id: int, campaign, units, groups, questions, rng: ran
             ans.seek(0)
             raw.copy_expert(
                 "COPY surveys_response (id, campaign_id, unit_id, respondent_group_id, channel, "
-                "submitted_at, answered_on, comment, comment_triage, tracking_code, invitation_id, "
+                "submitted_at, answered_on, comment, comment_triage, tracking_code, "
                 "idempotency_key, keyed_by_id, batch) FROM STDIN",
                 resp,
             )

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.validators import slug_re
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from followups.access import can_triage, managed_unit
 from followups.selectors import overdue_count
+from kbnn_survey.queueing import enqueue_on_commit
 
 from .access import dashboard_unit_ids
 from .charts import chart_data
@@ -89,6 +89,6 @@ def signals_refresh(request):
     from .tasks import stuffing_signals_refresh
 
     pk = campaign.pk
-    transaction.on_commit(lambda: stuffing_signals_refresh.delay(pk))
+    enqueue_on_commit(stuffing_signals_refresh, pk)  # broker down: beat's nightly run catches up
     messages.info(request, _("The signals are being recomputed; reload the page in a moment."))
     return redirect(f"{reverse('dashboard:index')}?campaign={campaign.slug}")

@@ -200,3 +200,19 @@ class PortalRequest(models.Model):
 
     def __str__(self) -> str:
         return self.signature[:12]
+
+
+class OptOut(models.Model):
+    """An e-mail address that asked for no more survey e-mails, kept only as a keyed hash
+    (fieldwork.services.retention.email_hash): once invitees' addresses are erased after the
+    round, next year's invitation list still honours it."""
+
+    email_hash = models.CharField(_("e-mail (keyed hash)"), max_length=64, unique=True)
+    opted_out_on = models.DateField(_("opted out on"))
+
+    class Meta:
+        verbose_name = _("e-mail opt-out")
+        verbose_name_plural = _("e-mail opt-outs")
+
+    def __str__(self) -> str:
+        return self.email_hash[:12]

@@ -3,15 +3,22 @@
 from __future__ import annotations
 
 import io
-import zipfile
-from collections.abc import Iterator, Sequence
+import itertools
+import logging
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
-from openpyxl.utils.exceptions import InvalidFileException
+
+from .upload_guard import MAX_COLUMNS, UploadRefused, xlsx_inspect
+
+logger = logging.getLogger(__name__)
 
 MAX_ROWS = 50_000
+# A refused file lists this many problems, then how many more there are (49,999 bad rows once
+# made a page of 750,000 errors and 82 MB).
+MAX_REPORTED_ERRORS = 200
 
 
 @dataclass(frozen=True)
@@ -29,11 +36,46 @@ class RowError:
 
 
 class SheetRefused(Exception):
-    """Raised with every row error found; nothing has been written."""
+    """Raised with the row errors found (the first MAX_REPORTED_ERRORS, and how many more);
+    nothing has been written."""
 
-    def __init__(self, errors: Sequence[RowError]):
+    def __init__(self, errors: Iterable[RowError], more: int = 0):
+        if isinstance(errors, ErrorList):
+            errors, more = errors.kept, errors.more + more
         self.errors = list(errors)
-        super().__init__("\n".join(str(e) for e in self.errors))
+        self.more = more
+        lines = [str(e) for e in self.errors]
+        if more:
+            lines.append(more_problems(more))
+        super().__init__("\n".join(lines))
+
+
+def more_problems(count: int) -> str:
+    return _("… and %(n)d more problems.") % {"n": count}
+
+
+class ErrorList:
+    """Collects row errors, keeping the first MAX_REPORTED_ERRORS and counting the rest."""
+
+    def __init__(self) -> None:
+        self.kept: list[RowError] = []
+        self.more = 0
+
+    def append(self, error: RowError) -> None:
+        if len(self.kept) < MAX_REPORTED_ERRORS:
+            self.kept.append(error)
+        else:
+            self.more += 1
+
+    def extend(self, errors: Iterable[RowError]) -> None:
+        for error in errors:
+            self.append(error)
+
+    def __bool__(self) -> bool:
+        return bool(self.kept)
+
+    def __len__(self) -> int:
+        return len(self.kept) + self.more
 
 
 @dataclass(frozen=True)
@@ -47,17 +89,41 @@ def _norm(value: object) -> str:
 
 
 def sheet_read(data: bytes, *, required: Sequence[str], optional: Sequence[str] = ()) -> Sheet:
-    """The first sheet as rows keyed by header. Headers match without regard to case."""
+    """The first sheet as rows keyed by header. Headers match without regard to case.
+
+    A hostile or damaged file is refused (SheetRefused, never another exception): first by
+    upload_guard from its zip directory, then whatever openpyxl (through defusedxml) cannot
+    read. Rows are read as a stream and reading stops past MAX_ROWS.
+    """
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+        xlsx_inspect(data, max_rows=MAX_ROWS + 1)
+    except UploadRefused as exc:
+        raise SheetRefused([RowError(0, "", str(exc))]) from None
+    try:
+        return _sheet_read(data, required=required, optional=optional)
+    except SheetRefused:
+        raise
+    except Exception:
+        # defusedxml's EntitiesForbidden/DTDForbidden (XXE, billion laughs), ParseError
+        # (malformed XML), and what openpyxl raises on parts it does not expect.
+        logger.info("unreadable workbook refused", exc_info=True)
         raise SheetRefused(
-            [RowError(0, "", _("The file is not an Excel workbook (.xlsx)."))]
-        ) from exc
+            [RowError(0, "", _("The file is damaged or not a valid Excel workbook (.xlsx)."))]
+        ) from None
+
+
+def _sheet_read(data: bytes, *, required: Sequence[str], optional: Sequence[str]) -> Sheet:
+    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         sheet = workbook.worksheets[0]
-        lines = sheet.iter_rows(values_only=True)
-        header_cells = next(lines, None) or ()
+        # max_col: a row of 16,384 cells is never built, whatever the sheet declares.
+        header_cells = next(sheet.iter_rows(values_only=True, max_row=1, max_col=MAX_COLUMNS), ())
+        while header_cells and header_cells[-1] in (None, ""):
+            header_cells = header_cells[:-1]
+        # A declared dimension was checked by upload_guard, but is not trusted to end the
+        # rows: a smaller one would silently drop the rows past it. islice below ends them.
+        sheet.reset_dimensions()
+        lines = sheet.iter_rows(min_row=2, values_only=True, max_col=max(len(header_cells), 1))
         known = {name.casefold(): name for name in (*required, *optional)}
         header: list[str] = []
         errors: list[RowError] = []
@@ -76,7 +142,7 @@ def sheet_read(data: bytes, *, required: Sequence[str], optional: Sequence[str] 
         errors.extend(RowError(1, name, _("the column is missing.")) for name in missing)
         if errors:
             raise SheetRefused(errors)
-        rows = list(_rows(lines, header))
+        rows = list(itertools.islice(_rows(lines, header), MAX_ROWS + 1))
     finally:
         workbook.close()
     if not rows:

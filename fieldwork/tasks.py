@@ -32,3 +32,12 @@ def invitations_remind(self, after_days: int = 7, max_reminders: int = 2) -> dic
     if outcome.to_retry and not self.request.is_eager:
         raise self.retry(countdown=_retry_countdown(self.request.retries))
     return outcome.__dict__
+
+
+@shared_task(acks_late=True)
+def personal_data_erase() -> dict:
+    # Idempotent: a second run finds nothing left to erase.
+    from .services.retention import personal_data_erase as erase
+
+    erased = erase()
+    return {"contacts": erased.contacts, "invitees": erased.invitees}

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import imports, keying, public
+from .views import corrections, imports, keying, personal_data, public
 
 app_name = "fieldwork"
 
@@ -8,6 +8,11 @@ urlpatterns = [
     path("nhap-phieu/", keying.batch_list, name="batches"),
     path("nhap-phieu/lo/<int:pk>/", keying.keying, name="keying"),
     path("nhap-phieu/lo/<int:pk>/doi-chieu/", keying.settle, name="settle"),
+    path(
+        "nhap-phieu/phieu/<int:pk>/hieu-chinh/",
+        corrections.response_correction,
+        name="response_correction",
+    ),
     path("nhap-phieu/tai-len/", imports.responses_upload, name="responses_upload"),
     path(
         "nhap-phieu/mau/<slug:slug>.xlsx",
@@ -22,5 +27,6 @@ urlpatterns = [
     ),
     path("loi-moi/<slug:slug>/gui/", imports.invitations_send, name="invitations_send"),
     path("huy-nhan-thu/<str:token>/", public.opt_out, name="opt_out"),
+    path("du-lieu-ca-nhan/", personal_data.personal_data, name="personal_data"),
     path("api/portal/invitations", public.portal_invitations, name="portal_invitations"),
 ]

@@ -75,7 +75,9 @@ def followup_notify(*, followup: FollowUp, kind: str) -> tuple[int, int]:
             continue
         with translation.override(settings.LANGUAGE_CODE):
             context = {"followup": followup, "link": link, "kind": kind, "user": user}
-            subject = render_to_string("followups/email_subject.txt", context).strip()
+            # Plain text, on one line: the templates do not HTML-escape (a title "<b>" stays
+            # "<b>", never "&lt;b&gt;"), and a header cannot hold a line break.
+            subject = " ".join(render_to_string("followups/email_subject.txt", context).split())
             body = render_to_string("followups/email_body.txt", context)
         try:
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])

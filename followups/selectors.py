@@ -9,7 +9,14 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
-from surveys.models import Answer, Campaign, CampaignStatus, CommentTriage, Response
+from surveys.models import (
+    Answer,
+    Campaign,
+    CampaignStatus,
+    CommentTriage,
+    Response,
+    ResponseContact,
+)
 from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
 
 from .access import comments_visible, followups_visible
@@ -83,6 +90,7 @@ class PublicStatus:
     resolution: str
     resolved_on: object | None
     history: tuple[tuple[str, datetime.date], ...] = ()
+    has_contact: bool = False  # contact details left with consent, which can be withdrawn
 
 
 # The steps a customer sees; the others (joined, evidence, proposals) are internal work.
@@ -106,9 +114,10 @@ def public_status_for_code(code: str) -> PublicStatus | None:
         .order_by("-created_at")
         .first()
     )
+    has_contact = ResponseContact.objects.filter(response=response).exists()
     if followup is None:
         state = response.comment_triage or CommentTriage.NEW
-        return PublicStatus(code, response.answered_on, state, "", None)
+        return PublicStatus(code, response.answered_on, state, "", None, has_contact=has_contact)
     events = followup.events.filter(kind__in=PUBLIC_EVENTS).values_list("kind", "at")
     history = tuple((str(EventKind(kind).label), timezone.localdate(at)) for kind, at in events)
     resolved = followup.status == FollowUpStatus.RESOLVED
@@ -119,4 +128,5 @@ def public_status_for_code(code: str) -> PublicStatus | None:
         resolution=followup.resolution if resolved else "",
         resolved_on=followup.resolved_at if resolved else None,
         history=history,
+        has_contact=has_contact,
     )

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kbnn_survey.queueing import enqueue_on_commit
 from surveys.models import Campaign, CommentTriage, Response, Unit
 
 from .access import can_triage
@@ -37,8 +38,9 @@ def _event(followup: FollowUp, kind: str, user, note: str = "") -> None:
 def _enqueue_assigned(followup: FollowUp) -> None:
     from .tasks import followup_notify_assigned
 
-    pk = followup.pk
-    transaction.on_commit(lambda: followup_notify_assigned.delay(pk))
+    # Outbox: the follow-up is its own record of the e-mail owed; if the broker is down the
+    # sweep followup_notify_pending sends it later (Notification claims prevent a second one).
+    enqueue_on_commit(followup_notify_assigned, followup.pk)
 
 
 def _required_text(value: str, field: str, message: str) -> str:

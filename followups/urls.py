@@ -7,6 +7,7 @@ app_name = "followups"
 urlpatterns = [
     path("tra-cuu/", views.status_lookup, name="status_lookup"),
     path("tra-cuu/<str:code>/", views.public_status, name="status"),
+    path("tra-cuu/<str:code>/rut-dong-y/", views.consent_withdraw, name="consent_withdraw"),
     path("followups/comments/", views.comment_list, name="comments"),
     path("followups/", views.followup_list, name="list"),
     path("followups/<int:pk>/", views.followup_detail, name="detail"),

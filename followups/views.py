@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from surveys.models import Unit
 from surveys.ratelimiting import rate_exceeded
 from surveys.roles import sees_all_units
+from surveys.services.personal_data import contact_consent_withdraw
 
 from . import services
 from .access import can_act_on, can_see_followups, can_triage, managed_unit
@@ -310,6 +311,19 @@ def public_status(request, code: str):
     response = render(request, "followups/status.html", {"status": status, "code": code})
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@require_POST
+def consent_withdraw(request, code: str):
+    """The respondent, holding the tracking code, withdraws consent: contact details erased."""
+    if _status_rate_exceeded(request):
+        return render(request, "followups/status_limited.html", status=429)
+    code = code.strip().upper()
+    if public_status_for_code(code) is None:  # same 404 for malformed and unknown codes
+        return render(request, "followups/status_unknown.html", status=404)
+    if contact_consent_withdraw(tracking_code=code):
+        messages.success(request, _("Your contact details have been erased."))
+    return redirect("followups:status", code=code)
 
 
 def status_lookup(request):

@@ -31,9 +31,31 @@ def broker_state() -> str:
     return "ok"
 
 
+def workers_state(broker: str) -> str:
+    """Whether a Celery worker answers a ping: reports, e-mails and reminders need one."""
+    if not settings.REDIS_URL:
+        return "not needed (tasks run in-process)"
+    if broker != "ok":
+        return "unknown (broker down)"
+    from kbnn_survey.celery import app
+
+    try:
+        replies = app.control.ping(timeout=0.5)
+    except Exception as exc:
+        return f"unknown: {exc.__class__.__name__}"
+    return f"ok ({len(replies)})" if replies else "missing: no worker answers"
+
+
 @require_GET
 @never_cache
 def healthz(request):
     db = database_state()
-    body = {"database": db, "broker": broker_state(), "engine": connection.vendor}
+    broker = broker_state()
+    # Still 200 without a worker: customers can answer; the body says what is missing.
+    body = {
+        "database": db,
+        "broker": broker,
+        "workers": workers_state(broker),
+        "engine": connection.vendor,
+    }
     return JsonResponse(body, status=200 if db == "ok" else 503)

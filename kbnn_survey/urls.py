@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from . import health, landing
+from . import accounts, audit_views, health, landing
 
 admin.site.site_header = "Khảo sát sự hài lòng - Kho bạc Nhà nước"
 admin.site.site_title = "Khảo sát KBNN"
@@ -12,8 +12,18 @@ urlpatterns = [
     path("", include("surveys.urls")),
     path("kiosk/", include("kiosk.urls")),
     path("healthz", health.healthz, name="healthz"),
+    path(
+        "lich-su/<str:app_label>/<str:model_name>/<str:pk>/",
+        audit_views.object_history,
+        name="object_history",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path(
+        "accounts/password_reset/",
+        accounts.ThrottledPasswordResetView.as_view(),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
     path("accounts/bat-dau/", landing.staff_landing, name="staff_landing"),
     path("reports/", include("reports.urls")),
@@ -25,3 +35,6 @@ urlpatterns = [
 
 # MEDIA_ROOT is never served as such, not even with DEBUG: report workbooks and evidence files
 # leave only through their permission-checked download views.
+
+# A database outage answers 503 with Retry-After (kbnn_survey/errors.py), other errors 500.
+handler500 = "kbnn_survey.errors.server_error"

@@ -20,6 +20,7 @@ from .models import (
     RespondentGroup,
     Response,
     ResponseContact,
+    ResponseCorrection,
     StaffProfile,
     Unit,
 )
@@ -228,6 +229,22 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class CorrectionInline(admin.TabularInline):
+    """The response's audited corrections: before, after, who, when, why."""
+
+    model = ResponseCorrection
+    fields = ["corrected_at", "corrected_by", "reason", "before", "after"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Responses are immutable once submitted; corrections go through audited services."""
 
@@ -267,11 +284,19 @@ class ResponseAdmin(ReadOnlyAdmin):
     show_full_result_count = False
     list_per_page = 50
     exclude = ["idempotency_key"]
-    inlines = [AnswerInline]
+    inlines = [AnswerInline, CorrectionInline]
 
     @admin.display(boolean=True, description=_("comment"))
     def has_comment(self, obj: Response) -> bool:
         return bool(obj.comment)
+
+
+@admin.register(ResponseCorrection)
+class ResponseCorrectionAdmin(ReadOnlyAdmin):
+    list_display = ["response", "corrected_at", "corrected_by", "reason"]
+    list_filter = ["response__campaign"]
+    list_select_related = ["response__unit", "corrected_by"]
+    raw_id_fields = ["response"]
 
 
 @admin.register(ResponseContact)
@@ -299,10 +324,10 @@ class InvitationAdmin(admin.ModelAdmin):
         "send_status",
         "sent_at",
         "reminders_sent",
-        "used_at",
+        "answered_on",
         "opted_out_at",
     ]
-    list_filter = ["campaign", "source", "send_status", ("used_at", admin.EmptyFieldListFilter)]
+    list_filter = ["campaign", "source", "send_status", ("answered_on", admin.EmptyFieldListFilter)]
     list_select_related = ["campaign", "unit", "respondent_group"]
     search_fields = ["organisation", "email"]
     autocomplete_fields = ["campaign", "unit", "respondent_group"]
@@ -316,7 +341,7 @@ class InvitationAdmin(admin.ModelAdmin):
         "reminders_sent",
         "last_reminded_at",
         "opted_out_at",
-        "used_at",
+        "answered_on",
     ]
     paginator = EstimatedCountPaginator
     show_full_result_count = False

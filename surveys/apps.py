@@ -42,3 +42,7 @@ class SurveysConfig(AppConfig):
         from .roles import roles_sync
 
         post_migrate.connect(roles_sync, dispatch_uid="surveys.roles_sync")
+
+        from kbnn_survey.audit import audit_register
+
+        audit_register()

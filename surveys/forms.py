@@ -121,7 +121,7 @@ def contact_given(data: Mapping[str, str]) -> bool:
 
 
 class ContactForm(forms.Form):
-    """The optional contact details, behind their consent box (Decree 13/2023/NĐ-CP).
+    """The optional contact details, behind their consent box (Law 91/2025/QH15).
 
     Apart from SurveyForm so that the many answers without contact details skip these fields
     entirely; the page shows them through `SurveyForm.contact_form` with the same names.
@@ -130,8 +130,9 @@ class ContactForm(forms.Form):
     contact_consent = forms.BooleanField(
         label=_(
             "I agree that the survey team may contact me about my suggestions. My contact "
-            "details are kept apart from my answers and used for this purpose only "
-            "(Decree 13/2023/NĐ-CP on personal data protection)."
+            "details are kept apart from my answers, used for this purpose only and erased "
+            "once it is served; I can withdraw this consent at any time with my tracking code "
+            "(Law on Personal Data Protection 91/2025/QH15, Decree 356/2025/NĐ-CP)."
         ),
         required=False,
     )

@@ -3,8 +3,9 @@
 The raw address never leaves this module: the limiter only ever sees the hash, and nothing is
 written to the database. Counting uses the `limits` library's fixed window, kept in Redis in
 production (one round trip per submission: an atomic increment-and-expire script) and in
-process memory by default (RATELIMIT_STORAGE_URI). If the store fails the limit fails open,
-because DESIGN.md promises that customers can answer while Redis is down.
+process memory by default (RATELIMIT_STORAGE_URI). If the store fails, each process counts in
+its own memory meanwhile: the limit keeps working while Redis is down, and customers can still
+answer (DESIGN.md), never waiting on Redis for more than one timeout per FALLBACK_SECONDS.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import hashlib
 import ipaddress
 import logging
 import re
+import time
 
 from django.conf import settings
 from django.http import HttpRequest
@@ -87,14 +89,41 @@ def _storage_uri() -> str:
     return getattr(settings, "RATELIMIT_STORAGE_URI", "") or "memory://"
 
 
+FALLBACK_URI = "memory://"
+# After the store fails, this process counts in its own memory for a while instead of paying
+# the connection timeout on every request (the limit then holds per process, not per site).
+FALLBACK_SECONDS = 10.0
+_store_down_until = 0.0
+
+
+def _hit(item: RateLimitItem, group: str, key: str) -> bool:
+    """True when the hit is allowed. The shared store when it answers, else process memory:
+    the limit keeps working while Redis is down, and never blocks for want of it."""
+    global _store_down_until
+    uri = _storage_uri()
+    if uri != FALLBACK_URI and time.monotonic() >= _store_down_until:
+        try:
+            return _limiter(uri).hit(item, group, key)
+        except Exception:
+            logger.warning("rate-limit store unavailable; counting in memory", exc_info=True)
+            _store_down_until = time.monotonic() + FALLBACK_SECONDS
+    try:
+        return _limiter(FALLBACK_URI).hit(item, group, key)
+    except Exception:
+        return True
+
+
 def rate_exceeded(request: HttpRequest, *, group: str, rate: str) -> bool:
     """Count this request against the client's allowance in `group`; True once it is used up."""
-    try:
-        limiter = _limiter(_storage_uri())
-        return not limiter.hit(parse_rate(rate), group, client_key(group, request))
-    except Exception:
-        logger.warning("rate-limit store unavailable; %s allowed", group, exc_info=True)
-        return False
+    return not _hit(parse_rate(rate), group, client_key(group, request))
+
+
+def value_rate_exceeded(*, group: str, value: str, rate: str) -> bool:
+    """Like rate_exceeded, counted per value (an e-mail address typed) instead of per client;
+    the value is kept only as a salted hash."""
+    salt = getattr(settings, "RATELIMIT_SALT", "") or settings.SECRET_KEY
+    key = hashlib.sha256(f"{salt}:{group}:{value}".encode()).hexdigest()
+    return not _hit(parse_rate(rate), group, key)
 
 
 def submit_rate_exceeded(request: HttpRequest) -> bool:
@@ -107,4 +136,8 @@ def submit_rate_exceeded(request: HttpRequest) -> bool:
 
 def rate_limits_reset() -> None:
     """Forget every count (tests; or the survey team after a false alarm)."""
-    _limiter(_storage_uri()).storage.reset()
+    global _store_down_until
+    _store_down_until = 0.0
+    _limiter(FALLBACK_URI).storage.reset()
+    if _storage_uri() != FALLBACK_URI:
+        _limiter(_storage_uri()).storage.reset()

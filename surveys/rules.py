@@ -144,7 +144,7 @@ def channel_refused_message() -> str:
 
 def invitation_problem(invitation: Invitation, now: datetime.datetime | None = None) -> str | None:
     """Why this invitation can no longer be answered (None: it can)."""
-    if invitation.used_at is not None:
+    if invitation.answered_on is not None:
         return _("This invitation has already been answered.")
     if invitation.is_expired(now):
         return _("This invitation has expired.")

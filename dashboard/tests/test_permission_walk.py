@@ -97,6 +97,11 @@ EXPECTED: dict[str, Expect] = {
     # follow-ups: B's follow-up is invisible (404) to A's manager, read-only for leadership.
     "followups:status_lookup": PUBLIC,
     "followups:status": PUBLIC,
+    # Public, POST only; the walk posts without a CSRF check: a redirect back to the status.
+    "fieldwork:personal_data": TEAM_ONLY,
+    "object_history": Expect(anon=LOGIN, manager=ANY, boss=ANY, team=ANY),
+    "fieldwork:response_correction": Expect(anon=DENY, manager=DENY, boss=DENY, team=ANY),
+    "followups:consent_withdraw": Expect(ANY, ANY, ANY, ANY, method="post", names_b=True),
     "followups:comments": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
     "followups:list": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
     "followups:detail": Expect(anon=LOGIN, manager=NOT_FOUND, boss=OK, team=OK),

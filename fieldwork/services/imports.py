@@ -16,7 +16,7 @@ from surveys.models import Campaign, Channel
 from surveys.services import SubmissionError, response_submit
 
 from ..models import ImportKind, ImportLog
-from ..sheets import RowError, SheetRefused, sheet_read, workbook_bytes
+from ..sheets import ErrorList, RowError, SheetRefused, sheet_read, workbook_bytes
 from .paper import (
     active_groups,
     answers_given,
@@ -114,7 +114,7 @@ def _rows_check(campaign: Campaign, data: bytes, questions: list) -> list[_Row]:
     units = {u.code.casefold(): u for u in campaign.units.all()}
     groups = active_groups()
     today = timezone.localdate()
-    errors: list[RowError] = []
+    errors = ErrorList()
     rows: list[_Row] = []
     for number, values in sheet.rows:
         row_errors: list[RowError] = []
@@ -209,7 +209,7 @@ def responses_import(
                 created=len(rows),
                 imported_by=user,
             )
-            errors: list[RowError] = []
+            errors = ErrorList()
             for row in rows:
                 try:
                     # Rows were validated first and any failure rolls the whole file back, so

@@ -15,8 +15,9 @@ from django.utils.translation import gettext as _
 from surveys.models import Campaign, Channel, Invitation, InvitationSource, RespondentGroup
 
 from ..models import ImportKind, ImportLog
-from ..sheets import RowError, SheetRefused, sheet_read, workbook_bytes
+from ..sheets import ErrorList, RowError, SheetRefused, sheet_read, workbook_bytes
 from .imports import file_checksum
+from .retention import email_hash, opted_out_hashes
 
 COL_NAME = "Tên đơn vị"
 COL_EMAIL = "E-mail"
@@ -64,7 +65,7 @@ def invitations_import(
         raise SheetRefused([RowError(0, "", _("The budget-using units group does not exist."))])
     sheet = sheet_read(data, required=[COL_NAME, COL_EMAIL, COL_UNIT])
     units = {u.code.casefold(): u for u in campaign.units.all()}
-    errors: list[RowError] = []
+    errors = ErrorList()
     wanted: dict[str, Invitation] = {}
     merged = 0
     for number, values in sheet.rows:
@@ -108,6 +109,11 @@ def invitations_import(
         )
     if errors:
         raise SheetRefused(errors)
+    # Whoever opted out before (this round or an earlier one) is invited, never e-mailed.
+    opted = opted_out_hashes(wanted)
+    for email, invitation in wanted.items():
+        if email_hash(email) in opted:
+            invitation.opted_out_at = timezone.now()
     with transaction.atomic():
         existing = set(
             Invitation.objects.filter(campaign=campaign, email__in=list(wanted)).values_list(

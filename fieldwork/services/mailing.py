@@ -26,6 +26,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from fieldwork.services.retention import opt_out_record
 from surveys.models import Campaign, CampaignStatus, Invitation, InvitationSource, SendStatus
 
 SENDING_STALE_AFTER = datetime.timedelta(minutes=30)
@@ -96,9 +97,9 @@ def _sendable() -> Q:
     `WHERE id IN (SELECT ...)`, and PostgreSQL does not re-check that subquery against a row
     another transaction has just changed, so two racing claims could both succeed.
     """
-    return Q(source=InvitationSource.EMAIL, opted_out_at__isnull=True, used_at__isnull=True) & ~Q(
-        email=""
-    )
+    return Q(
+        source=InvitationSource.EMAIL, opted_out_at__isnull=True, answered_on__isnull=True
+    ) & ~Q(email="")
 
 
 def _campaign_open() -> Q:
@@ -254,4 +255,6 @@ def invitation_opt_out(*, token: str) -> Invitation | None:
         opted_out_at=timezone.now()
     )
     invitation.refresh_from_db()
+    # Honoured next year too, after this invitation's address is erased.
+    opt_out_record(email=invitation.email, day=timezone.localdate(invitation.opted_out_at))
     return invitation

@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from kbnn_survey.input_guard import has_forbidden_characters
 from surveys.models import (
     Campaign,
     Channel,
@@ -89,6 +90,8 @@ def _payload(body: bytes, timestamp: str) -> tuple[str, str, str]:
         data = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise PortalError(400, "bad_json", _("The body is not valid JSON.")) from None
+    except RecursionError:  # thousands of nested brackets fit in the 4 KB allowed
+        raise PortalError(400, "too_deep", _("The body is nested too deeply.")) from None
     if not isinstance(data, dict):
         raise PortalError(400, "bad_json", _("The body must be a JSON object."))
     fields = {}
@@ -97,6 +100,13 @@ def _payload(body: bytes, timestamp: str) -> tuple[str, str, str]:
         if not isinstance(value, str) or not value.strip():
             raise PortalError(
                 400, "missing_field", _("The field %(name)s is missing.") % {"name": name}
+            )
+        if has_forbidden_characters(value):
+            raise PortalError(
+                400,
+                "bad_characters",
+                _("The field %(name)s contains a character that is not allowed (such as NUL).")
+                % {"name": name},
             )
         fields[name] = value.strip()
     if str(data.get("timestamp")) != timestamp:
@@ -166,6 +176,6 @@ def portal_invitation_create(
             Invitation.objects.get(campaign=campaign, reference_hash=digest),
             False,
         )
-    if invitation.used_at is not None:  # (an expired one is handed back: the page says so)
+    if invitation.answered_on is not None:
         raise PortalError(409, "already_answered", _("This transaction's survey was answered."))
     return PortalInvitation(survey_url(invitation), invitation.expires_at, created)

@@ -30,10 +30,10 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
 
 
 def _upload(request, *, channel: str, importer):
-    """Validate the upload form and run `importer`; (form, result or None, row errors)."""
+    """Validate the upload form and run `importer`; (form, result or None, its refusal)."""
     form = UploadForm(request.POST or None, request.FILES or None, channel=channel)
     if request.method != "POST" or not form.is_valid():
-        return form, None, []
+        return form, None, None
     upload = form.cleaned_data["file"]
     try:
         result = importer(
@@ -43,15 +43,23 @@ def _upload(request, *, channel: str, importer):
             user=request.user,
         )
     except SheetRefused as exc:
-        return form, None, exc.errors
-    return form, result, []
+        return form, None, exc
+    return form, result, None
+
+
+def _refusal(refused: SheetRefused | None) -> dict:
+    """The template's view of a refusal: the first errors, how many more, the total."""
+    if refused is None:
+        return {"errors": [], "more_errors": 0, "error_total": 0}
+    total = len(refused.errors) + refused.more
+    return {"errors": refused.errors, "more_errors": refused.more, "error_total": total}
 
 
 @login_required
 @permission_required("fieldwork.key_paper_forms", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def responses_upload(request):
-    form, result, errors = _upload(request, channel=Channel.PAPER, importer=responses_import)
+    form, result, refused = _upload(request, channel=Channel.PAPER, importer=responses_import)
     if result is not None:
         messages.success(
             request,
@@ -62,9 +70,9 @@ def responses_upload(request):
     logs = ImportLog.objects.filter(kind=ImportKind.RESPONSES).select_related(
         "campaign", "imported_by"
     )[:20]
-    context = {"form": form, "errors": errors, "logs": logs}
+    context = {"form": form, "logs": logs, **_refusal(refused)}
     return render(
-        request, "fieldwork/responses_upload.html", context, status=400 if errors else 200
+        request, "fieldwork/responses_upload.html", context, status=400 if refused else 200
     )
 
 
@@ -79,7 +87,7 @@ def responses_template_download(request, slug: str):
 @permission_required(INVITE_PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def invitations(request):
-    form, result, errors = _upload(request, channel=Channel.EMAIL, importer=invitations_import)
+    form, result, refused = _upload(request, channel=Channel.EMAIL, importer=invitations_import)
     if result is not None:
         messages.success(
             request,
@@ -95,8 +103,8 @@ def invitations(request):
         )
         return redirect("fieldwork:invitations")
     campaigns = invitation_counts(form.fields["campaign"].queryset)
-    context = {"form": form, "errors": errors, "campaigns": campaigns}
-    return render(request, "fieldwork/invitations.html", context, status=400 if errors else 200)
+    context = {"form": form, "campaigns": campaigns, **_refusal(refused)}
+    return render(request, "fieldwork/invitations.html", context, status=400 if refused else 200)
 
 
 @login_required

@@ -8,6 +8,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kbnn_survey.input_guard import checks_its_own_characters
+
 from ..forms import BatchForm
 from ..models import KeyingBatch
 from ..selectors import batch_progress, batches_with_progress
@@ -49,6 +51,7 @@ def _last_date_key(batch: KeyingBatch) -> str:
     return f"fieldwork-last-date-{batch.pk}"
 
 
+@checks_its_own_characters  # a NUL in the comment is explained beside it
 @login_required
 @permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])

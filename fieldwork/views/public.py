@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from surveys.models import Invitation
 
 from ..services.mailing import invitation_opt_out
-from ..services.portal import PortalError, portal_invitation_create
+from ..services.portal import MAX_BODY_BYTES, PortalError, portal_invitation_create
 
 UTF8 = {"ensure_ascii": False}  # Vietnamese messages readable as they are
 
@@ -44,8 +45,18 @@ def portal_invitations(request):
         response["Allow"] = "POST"
         return response
     try:
+        declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        declared = 0
+    try:
+        if declared > MAX_BODY_BYTES:  # refused unread
+            raise PortalError(413, "too_large", _("The request body is too large."))
+        try:
+            body = request.body
+        except RequestDataTooBig:
+            raise PortalError(413, "too_large", _("The request body is too large.")) from None
         result = portal_invitation_create(
-            body=request.body,
+            body=body,
             timestamp=request.headers.get("X-KBNN-Timestamp", ""),
             signature=request.headers.get("X-KBNN-Signature", ""),
         )

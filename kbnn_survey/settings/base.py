@@ -196,3 +196,16 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
 }
+
+# --- Guarding the portal (logins, headers, uploads): kbnn_survey/settings/hardening.py.
+from .hardening import *  # noqa: E402, F403
+from .hardening import (  # noqa: E402
+    HARDENING_APPS,
+    HARDENING_MIDDLEWARE_EARLY,
+    HARDENING_MIDDLEWARE_LAST,
+)
+
+INSTALLED_APPS += HARDENING_APPS
+_early = MIDDLEWARE.index("kbnn_survey.middleware.VietnameseFirstLocaleMiddleware") + 1
+MIDDLEWARE[_early:_early] = HARDENING_MIDDLEWARE_EARLY
+MIDDLEWARE += HARDENING_MIDDLEWARE_LAST

@@ -4,7 +4,7 @@ real SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL."""
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, PROXY_SSL_HEADER, SECRET_KEY, env
 
 DEBUG = False
 
@@ -23,7 +23,9 @@ if not env("DATABASE_URL", default=""):
         "DATABASE_URL must name the production database (postgres://...)." + _LOCAL_HINT
     )
 
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Trusted only when the operator names the header their proxy sets (settings/hardening.py).
+if PROXY_SSL_HEADER:
+    SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https")
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True

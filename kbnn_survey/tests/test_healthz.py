@@ -46,3 +46,18 @@ def test_healthz_is_503_when_the_database_does_not_answer(client, server_databas
         connection.settings_dict.update(original)
     assert reply.status_code == 503
     assert reply.json()["database"].startswith("down")
+
+
+@pytest.mark.services
+@pytest.mark.django_db
+def test_healthz_reports_a_missing_worker(client, settings, live_app, redis_url):
+    settings.REDIS_URL = redis_url  # the broker answers, and no worker listens on it
+    body = client.get("/healthz").json()
+    assert body["broker"] == "ok"
+    assert body["workers"].startswith("missing")
+
+
+@pytest.mark.django_db
+def test_healthz_needs_no_worker_without_a_broker(client, settings):
+    settings.REDIS_URL = ""
+    assert client.get("/healthz").json()["workers"].startswith("not needed")

@@ -417,7 +417,7 @@ def _campaign_effects(plan: ReorganisationPlan, *, into: Unit | None) -> list[Ca
         quotas.setdefault(quota.campaign_id, []).append(quota)
     invitations = dict(
         Invitation.objects.filter(
-            campaign__in=campaigns, unit_id__in=ending_ids, used_at__isnull=True
+            campaign__in=campaigns, unit_id__in=ending_ids, answered_on__isnull=True
         )
         .values("campaign_id")
         .annotate(n=Count("id"))

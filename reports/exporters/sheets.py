@@ -22,6 +22,7 @@ from reports.selectors import (
     quota_progress,
 )
 from surveys.models import Channel, CommentTriage, Form, channel_form
+from surveys.services.corrections import corrected_count
 from surveys.stats import LevelCounts
 
 from .base import (
@@ -177,6 +178,11 @@ class SummarySheet(SheetExporter):
         lines: list[tuple] = [
             ("Số phiếu", Fmt(ctx.response_total, COUNT)),
             ("Số đơn vị", Fmt(len(ctx.units), COUNT)),
+            # Audited corrections (surveys.services.corrections): how many responses.
+            (
+                "Số phiếu đã hiệu chỉnh (có lưu vết)",
+                Fmt(corrected_count(campaign=ctx.campaign), COUNT),
+            ),
         ]
         if not ctx.response_total:
             lines.append(("Ghi chú", NO_RESPONSES))

@@ -10,6 +10,7 @@ from .choices import (
     channel_form,
 )
 from .config import ConfigStamp
+from .corrections import ResponseCorrection
 from .invitations import Invitation, InvitationSource, SendStatus
 from .questionnaires import Aspect, Question, Questionnaire
 from .responses import (
@@ -45,6 +46,7 @@ __all__ = [
     "RespondentGroup",
     "Response",
     "ResponseContact",
+    "ResponseCorrection",
     "Score",
     "SendStatus",
     "StaffProfile",

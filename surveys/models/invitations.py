@@ -29,7 +29,12 @@ class SendStatus(models.TextChoices):
 
 
 class Invitation(models.Model):
-    """A single-use, unguessable survey link for one respondent. One response at most (DB)."""
+    """A single-use, unguessable survey link for one respondent.
+
+    One response at most: response_submit claims the invitation (`answered_on` from null to
+    the day) with a conditional UPDATE inside the response's transaction; the response keeps
+    no link back to it.
+    """
 
     campaign = models.ForeignKey(
         Campaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="invitations"
@@ -62,7 +67,9 @@ class Invitation(models.Model):
     reminders_sent = models.PositiveSmallIntegerField(_("reminders sent"), default=0)
     last_reminded_at = models.DateTimeField(_("last reminded at"), null=True, blank=True)
     opted_out_at = models.DateTimeField(_("opted out at"), null=True, blank=True)
-    used_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    # The day only, never the time: a time would pick out the response submitted then.
+    # Claimed by a conditional UPDATE in the response's transaction (response_submit).
+    answered_on = models.DateField(_("answered on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("invitation")

@@ -53,14 +53,8 @@ class Response(models.Model):
     tracking_code = models.CharField(
         _("tracking code"), max_length=16, null=True, blank=True, unique=True
     )
-    invitation = models.OneToOneField(
-        "surveys.Invitation",
-        verbose_name=_("invitation"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="response",
-    )
+    # No link to an invitation, on purpose: an answer behind an invitation is as anonymous as
+    # one from the web. The invitation records only the day it was answered (answered_on).
     # Random per rendered form: a double click or a replayed POST hits this unique key.
     idempotency_key = models.UUIDField(_("idempotency key"), null=True, blank=True, unique=True)
     # Paper forms: who keyed them and the batch (box) they are filed in.
@@ -139,7 +133,8 @@ class Answer(models.Model):
 
 
 class ResponseContact(models.Model):
-    """Contact details a respondent chose to leave, with consent (Decree 13/2023/NĐ-CP).
+    """Contact details a respondent chose to leave, with consent (Law on Personal Data
+    Protection 91/2025/QH15, Decree 356/2025/NĐ-CP); withdrawn with the tracking code.
 
     Kept apart from the answers; only the survey team may read them, only for the stated purpose.
     """

@@ -5,11 +5,13 @@ from __future__ import annotations
 import datetime
 import functools
 import secrets
+import unicodedata
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -180,8 +182,7 @@ def _check_invitation(
 ) -> None:
     if invitation.campaign_id != campaign.pk:
         errors.add(NON_FIELD, _("This invitation belongs to another survey."))
-    # used_at is set in the same transaction as the response; a race past this check meets
-    # the one-response-per-invitation constraint.
+    # A race past this check loses the claim in the response's transaction (invitation_claim).
     elif problem := invitation_problem(invitation, now):
         errors.add(NON_FIELD, problem)
     errors.raise_if_any()
@@ -268,6 +269,8 @@ def response_submit(
     if respondent_group is None or not respondent_group.is_active:
         errors.add("respondent_group", _("Please choose who you are."))
     comment = (comment or "").strip()
+    if not any(unicodedata.category(ch)[0] in "LNPS" for ch in comment):
+        comment = ""  # only invisible characters (U+200B…): no comment, no tracking code
     for message in comment_errors(comment):
         errors.add("comment", message)
     if questions is None or any(q.questionnaire_id != campaign.questionnaire_id for q in questions):
@@ -275,44 +278,52 @@ def response_submit(
     scores = _check_answers(questions, answers, channel, errors)
     errors.raise_if_any()
 
-    try:
-        with transaction.atomic(savepoint=savepoint):
-            response = Response.objects.create(
-                campaign=campaign,
-                unit=unit,
-                respondent_group=respondent_group,
-                channel=channel,
-                submitted_at=now,
-                answered_on=answered_on,
-                comment=comment,
-                comment_triage=CommentTriage.NEW if comment else "",
-                tracking_code=new_tracking_code() if comment else None,
-                invitation=invitation,
-                idempotency_key=idempotency_key or None,
-                keyed_by=keyed_by if channel == Channel.PAPER else None,
-                batch=batch if channel == Channel.PAPER else "",
-                duration_seconds=duration_seconds,
+    # A concurrent twin of the same form fails on the idempotency key's unique constraint;
+    # _replays_answered then returns the twin's response.
+    with transaction.atomic(savepoint=savepoint):
+        if invitation is not None and not invitation_claim(invitation=invitation, now=now):
+            raise SubmissionError({NON_FIELD: [_("This invitation has already been answered.")]})
+        response = Response.objects.create(
+            campaign=campaign,
+            unit=unit,
+            respondent_group=respondent_group,
+            channel=channel,
+            submitted_at=now,
+            answered_on=answered_on,
+            comment=comment,
+            comment_triage=CommentTriage.NEW if comment else "",
+            tracking_code=new_tracking_code() if comment else None,
+            idempotency_key=idempotency_key or None,
+            keyed_by=keyed_by if channel == Channel.PAPER else None,
+            batch=batch if channel == Channel.PAPER else "",
+            duration_seconds=duration_seconds,
+        )
+        Answer.objects.bulk_create(
+            Answer(response=response, question_id=qid, score=score) for qid, score in scores.items()
+        )
+        if contact and any(contact.get(k) for k in ("name", "phone", "email")):
+            ResponseContact.objects.create(
+                response=response,
+                name=contact.get("name", ""),
+                phone=contact.get("phone", ""),
+                email=contact.get("email", ""),
+                purpose=contact.get("purpose", ""),
+                consented_at=now,
             )
-            Answer.objects.bulk_create(
-                Answer(response=response, question_id=qid, score=score)
-                for qid, score in scores.items()
-            )
-            if invitation is not None:
-                Invitation.objects.filter(pk=invitation.pk).update(used_at=now)
-            if contact and any(contact.get(k) for k in ("name", "phone", "email")):
-                ResponseContact.objects.create(
-                    response=response,
-                    name=contact.get("name", ""),
-                    phone=contact.get("phone", ""),
-                    email=contact.get("email", ""),
-                    purpose=contact.get("purpose", ""),
-                    consented_at=now,
-                )
-    except IntegrityError as exc:
-        # A concurrent twin won the race: the same form (response_submit finds it by its key)
-        # or the same invitation.
-        if invitation is not None:
-            message = _("This invitation has already been answered.")
-            raise SubmissionError({NON_FIELD: [message]}) from exc
-        raise
     return SubmissionResult(response, created=True)
+
+
+def invitation_claim(*, invitation: Invitation, now: datetime.datetime) -> bool:
+    """Mark the invitation answered today, if nobody has: True when this caller won it.
+
+    Call inside the response's transaction. The conditional UPDATE locks the row: a concurrent
+    claim waits for this transaction, then finds `answered_on` set and updates nothing. The
+    conditions are on the invitation's own columns only (a join would become a subquery that
+    PostgreSQL does not re-check after waiting). Only the day is stored, never which response.
+    """
+    claimed = (
+        Invitation.objects.filter(pk=invitation.pk, answered_on__isnull=True)
+        .filter(Q(expires_at__isnull=True) | Q(expires_at__gt=now))
+        .update(answered_on=timezone.localdate(now))
+    )
+    return claimed == 1

@@ -226,4 +226,4 @@ def test_one_predicate_each_for_campaign_open_date_in_period_and_invitation_usab
     fresh = Invitation(expires_at=now + datetime.timedelta(days=1))
     assert invitation_problem(fresh, now) is None
     assert invitation_problem(Invitation(expires_at=now), now)  # expired at that instant
-    assert invitation_problem(Invitation(used_at=now), now)
+    assert invitation_problem(Invitation(answered_on=now.date()), now)

@@ -35,22 +35,6 @@ def test_database_refuses_two_answers_to_one_question(campaign, unit):
 
 
 @pytest.mark.django_db
-def test_database_refuses_a_second_response_to_one_invitation(campaign, unit):
-    invitation = factories.make_invitation(campaign, unit)
-    first = factories.make_response(campaign, unit, invitation=invitation)
-    with pytest.raises(IntegrityError), transaction.atomic():
-        Response.objects.create(
-            campaign=campaign,
-            unit=unit,
-            respondent_group=first.respondent_group,
-            channel="email",
-            answered_on=first.answered_on,
-            invitation=invitation,
-        )
-    assert Response.objects.filter(invitation=invitation).count() == 1
-
-
-@pytest.mark.django_db
 def test_database_refuses_a_duplicate_unit_code(unit):
     with pytest.raises(IntegrityError), transaction.atomic():
         Unit.objects.create(code=unit.code, name="Trùng mã", kind="department")

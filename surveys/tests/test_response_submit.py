@@ -115,7 +115,7 @@ def test_invitation_answers_once_and_sets_channel(campaign, unit):
     assert result.response.channel == "portal"
     assert result.response.unit == unit
     invitation.refresh_from_db()
-    assert invitation.used_at is not None
+    assert invitation.answered_on == result.response.answered_on
     with pytest.raises(SubmissionError):
         submit(campaign, None, respondent_group=None, invitation=invitation)
     assert Response.objects.count() == 1
@@ -149,3 +149,10 @@ def test_paper_form_keeps_its_date_and_keyer(campaign, unit):
             keyed_by=keyer,
         )
     assert "answered_on" in err.value.errors
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("invisible", ["\u200b", "\u200b\u200c\u2060 \ufeff", "\u00a0\u3000"])
+def test_a_comment_of_invisible_characters_is_no_comment(campaign, unit, invisible):
+    response = submit(campaign, unit, comment=invisible).response
+    assert (response.comment, response.tracking_code, response.comment_triage) == ("", None, "")

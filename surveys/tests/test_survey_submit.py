@@ -67,11 +67,13 @@ def test_invitation_is_answered_once_on_its_channel(client, campaign, unit, sour
     reply = client.post(url, answers_post(campaign, group=None))
     assert reply.status_code == 302
     response = Response.objects.get()
-    assert (response.channel, response.invitation, response.respondent_group.code) == (
+    assert (response.channel, response.unit, response.respondent_group.code) == (
         source,
-        invitation,
+        unit,
         "budget_user",
     )
+    invitation.refresh_from_db()
+    assert invitation.answered_on == response.answered_on
     before = counts()
     again = client.post(url, answers_post(campaign, group=None))
     assert again.status_code == 410
@@ -299,3 +301,11 @@ def test_a_value_no_browser_sends_is_refused_beside_the_question(client, campaig
     assert list(form.answer_errors) == ["q_C1"]
     assert counts() == before
     assert refusals(RefusalReason.INVALID) == 1
+
+
+def test_the_submit_limit_keeps_working_while_redis_is_down(client, campaign, url, settings):
+    settings.RATELIMIT_STORAGE_URI = "redis://127.0.0.1:1/0"  # nothing listens: a real outage
+    settings.SURVEY_SUBMIT_RATE = "2/h"
+    codes = [client.post(url, answers_post(campaign)).status_code for _ in range(3)]
+    assert codes[:2] == [302, 302] and codes[2] == 429
+    assert counts()[0] == 2

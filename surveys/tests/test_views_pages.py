@@ -86,7 +86,8 @@ def test_survey_page_in_vietnamese_by_default(client, campaign, unit):
     assert 'name="q_C1" id="id_q_C1_4" value="5"' in text
     assert 'maxlength="2000"' in text
     assert 'name="website"' in text and 'name="idempotency_key"' in text
-    assert "Nghị định 13/2023/NĐ-CP" in text
+    assert "91/2025/QH15" in text and "Nghị định 356/2025/NĐ-CP" in text
+    assert "13/2023" not in text
 
 
 def test_survey_page_in_english(client, campaign, unit):
@@ -184,7 +185,7 @@ def test_invitation_pages(client, campaign, unit):
     page = client.get(reverse("surveys:invitation_survey", args=[expired.token]))
     assert page.status_code == 410
     assert "hết hạn" in page.content.decode()
-    used = factories.make_invitation(campaign, unit, used_at=timezone.now())
+    used = factories.make_invitation(campaign, unit, answered_on=timezone.localdate())
     page = client.get(reverse("surveys:invitation_survey", args=[used.token]), **EN)
     assert page.status_code == 410
     assert "already been answered" in page.content.decode()

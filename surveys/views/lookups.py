@@ -119,7 +119,7 @@ def usable_invitation(token: str) -> Invitation:
             reason=RefusalReason.INVITATION,
         )
     if invitation_problem(invitation) is not None:  # the rule response_submit applies
-        used = invitation.used_at is not None
+        used = invitation.answered_on is not None
         raise Unavailable(
             410,
             _("This invitation has already been answered")

@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from kbnn_survey.input_guard import checks_its_own_characters
 from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled
 from surveys.fragments import (
     KEY_PLACEHOLDER,
@@ -47,6 +48,7 @@ def request_channel(request: HttpRequest) -> str:
     return Channel.QR if request.GET.get(QR_MARKER[0]) == QR_MARKER[1] else Channel.WEB
 
 
+@checks_its_own_characters  # a NUL in the comment is explained beside it
 @require_http_methods(["GET", "POST"])
 @unavailable_page
 def unit_survey(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
@@ -67,6 +69,7 @@ def unit_survey(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse
     )
 
 
+@checks_its_own_characters
 @require_http_methods(["GET", "POST"])
 @unavailable_page
 def invitation_survey(request: HttpRequest, token: str) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from surveys.models import Campaign
 
 from ...services.imports import responses_import
-from ...sheets import SheetRefused
+from ...sheets import SheetRefused, more_problems
 
 
 class Command(BaseCommand):
@@ -32,8 +32,10 @@ class Command(BaseCommand):
         except SheetRefused as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
+            if exc.more:
+                self.stderr.write(more_problems(exc.more))
             raise CommandError(
-                _("Nothing was imported: %(n)d problems.") % {"n": len(exc.errors)}
+                _("Nothing was imported: %(n)d problems.") % {"n": len(exc.errors) + exc.more}
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
