@@ -16,7 +16,7 @@ from ..forms import CorrectionForm
 
 
 @login_required
-@permission_required("surveys.key_paper_forms", raise_exception=True)
+@permission_required("fieldwork.key_paper_forms", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def response_correction(request, pk: int):
     response = get_object_or_404(
