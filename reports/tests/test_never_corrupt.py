@@ -89,7 +89,8 @@ def test_any_unicode_in_comments_unit_names_and_followups_reads_back(
     unit = factories.make_unit(f"U{tag}", name=unit_name + "\uffff")
     other = factories.make_unit(f"V{tag}", name=extra)
     campaign = factories.make_campaign([unit, other], slug=f"c-{tag}", name=extra[:150])
-    factories.make_response(campaign, unit, comment=comment + "\ufffe")
+    # A visible word first: a comment of only invisible characters is no comment (issue 14).
+    factories.make_response(campaign, unit, comment="Ý kiến: " + comment + "\ufffe")
     factories.make_response(campaign, other, comment="Ý kiến sau", score=4)
     response = Response.objects.filter(campaign=campaign, unit=unit).get()
     FollowUp.objects.create(campaign=campaign, unit=unit, title=title).responses.add(response)
