@@ -10,6 +10,13 @@ import zoneinfo
 
 import pytest
 import time_machine
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the suite eight times (two databases, six clocks): the same examples each time, so a
+# red run means a change, not a new random draw. Locally hypothesis keeps exploring.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES", "") not in ("", "0", "false", "False")
 
