@@ -5,26 +5,13 @@ from __future__ import annotations
 
 import datetime
 
-import pytest
 from django.test import Client
 
 from kiosk.models import KioskAnswer
 from surveys.models import CampaignStatus, Response
-from surveys.tests import factories
 from surveys.tests.survey_posts import answers_post, refusals
 
 from .helpers import enrolled_client, form_token, kiosk_post
-
-
-@pytest.fixture
-def unit(db):
-    return factories.make_unit("KSC", name="Phòng Kiểm soát chi")
-
-
-@pytest.fixture
-def campaign(unit):
-    factories.group()
-    return factories.make_campaign([unit], slug="dot-kiosk")
 
 
 def test_forty_kiosk_answers_in_a_row_are_stored_while_the_web_link_is_limited(

@@ -16,17 +16,6 @@ from surveys.tests import factories
 from .helpers import enrolled_client, kiosk_post
 
 
-@pytest.fixture
-def unit(db):
-    return factories.make_unit("KSC", name="Phòng Kiểm soát chi")
-
-
-@pytest.fixture
-def campaign(unit):
-    factories.group()
-    return factories.make_campaign([unit], slug="dot-kiosk")
-
-
 def _enrol_command(*args) -> str:
     out = io.StringIO()
     call_command("kiosk_enrol", *args, stdout=out, stderr=io.StringIO())

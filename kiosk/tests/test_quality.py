@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime
 
 import openpyxl
-import pytest
 from django.core.management import call_command
 
 from dashboard.stuffing import signals_compute
@@ -22,17 +21,6 @@ from surveys.models import Channel, Form, Quota, Response
 from surveys.tests import factories
 
 from .helpers import enrolled_client, kiosk_post
-
-
-@pytest.fixture
-def unit(db):
-    return factories.make_unit("KSC", name="Phòng Kiểm soát chi")
-
-
-@pytest.fixture
-def campaign(unit):
-    factories.group()
-    return factories.make_campaign([unit], slug="dot-kiosk")
 
 
 def test_speeders_are_forms_far_faster_than_the_campaign_median(campaign, unit):
