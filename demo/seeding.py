@@ -99,6 +99,7 @@ def demo_campaign_ensure(units: list[Unit], today: datetime.date) -> Campaign:
         campaign = Campaign.objects.create(
             name=f"Khảo sát sự hài lòng năm {today.year} (demo)",
             slug=DEMO_SLUG,
+            root=units[0].parent,
             year=today.year,
             round=min(set(range(1, len(taken) + 2)) - taken),
             opens_on=today - datetime.timedelta(days=30),

@@ -159,6 +159,7 @@ class CampaignForm(forms.ModelForm):
         fields = [
             "name",
             "slug",
+            "root",
             "year",
             "round",
             "opens_on",
@@ -183,11 +184,11 @@ class CampaignForm(forms.ModelForm):
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     form = CampaignForm
-    list_display = ["name", "slug", "year", "round", "opens_on", "closes_on", "status"]
+    list_display = ["name", "slug", "root", "year", "round", "opens_on", "closes_on", "status"]
     list_filter = ["status", "year"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["questionnaire"]
+    autocomplete_fields = ["questionnaire", "root"]
     filter_horizontal = ["units"]
     inlines = [QuotaInline]
     actions = ["copy_round"]

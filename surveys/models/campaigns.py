@@ -45,6 +45,18 @@ class Campaign(models.Model):
         default=CampaignStatus.DRAFT,
         db_index=True,
     )
+    root = models.ForeignKey(
+        Unit,
+        verbose_name=_("root unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="root_campaigns",
+        help_text=_(
+            "The branch or regional treasury that owns the round (DESIGN: roots); its survey "
+            "team, leadership and managers see it. Empty only in a one-root installation."
+        ),
+    )
     questionnaire = models.ForeignKey(
         Questionnaire,
         verbose_name=_("questionnaire"),
@@ -67,7 +79,18 @@ class Campaign(models.Model):
         verbose_name_plural = _("campaigns")
         ordering = ["-year", "-round"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "round"], name="campaign_year_round"),
+            # Each root numbers its own rounds; a campaign without a root (a one-root
+            # installation) shares the numbering of the others without one.
+            models.UniqueConstraint(
+                fields=["root", "year", "round"],
+                condition=Q(root__isnull=False),
+                name="campaign_root_year_round",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "round"],
+                condition=Q(root__isnull=True),
+                name="campaign_year_round",
+            ),
             models.CheckConstraint(
                 condition=Q(closes_on__gte=F("opens_on")), name="campaign_dates_ordered"
             ),

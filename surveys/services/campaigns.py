@@ -50,12 +50,13 @@ def campaign_copy(*, campaign: Campaign) -> Campaign:
     """The next round of the same year: same units, questionnaire, channels and quotas, as a
     draft whose dates the survey team then sets. The way to change an answered round's
     questionnaire."""
-    rounds = Campaign.objects.filter(year=campaign.year)
+    rounds = Campaign.objects.filter(year=campaign.year, root=campaign.root)
     next_round = (rounds.aggregate(r=Max("round"))["r"] or 0) + 1
     slug = _free_slug(f"{campaign.slug[:50]}-dot-{next_round}")
     copy = Campaign.objects.create(
         name=_("%(name)s (copy, round %(round)d)") % {"name": campaign.name, "round": next_round},
         slug=slug,
+        root=campaign.root,
         year=campaign.year,
         round=next_round,
         opens_on=campaign.opens_on,
