@@ -164,7 +164,8 @@ def load(count: int, first_id: int, campaign, units, groups, questions, rng: ran
 
 def child_compile(out: str, slug: str, without: list[str]) -> None:
     """compile_report's work with the time each sheet started (printed as JSON)."""
-    from reports.exporters import SHEETS, snapshot, workbook_write
+    from reports.exporters import SHEETS, workbook_write
+    from reports.snapshot import snapshot
     from surveys.models import Campaign
 
     for identifier in without:

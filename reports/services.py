@@ -26,9 +26,10 @@ from django.utils.translation import gettext as _
 from surveys.models import Campaign, CampaignStatus, Unit
 
 from .document import ConversionError, document_write, pdf_convert, pdf_verify
-from .exporters import snapshot, workbook_write
+from .exporters import workbook_write
 from .exporters.workbook import CorruptFileError, DataChangedError, package_verify
 from .models import ReportRun, ReportStatus, report_upload_to
+from .snapshot import progress_needs_own_connection, snapshot
 
 FORMATS = ("xlsx", "docx", "pdf")
 VARIANTS = ("internal", "official")
@@ -134,7 +135,7 @@ class _ProgressWriter:
         self.run_id, self.attempt = run_id, attempt
         self.latest = (0, "")
         self.superseded = False
-        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
+        self.threaded = progress_needs_own_connection()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True, name=f"report-{run_id}")
 

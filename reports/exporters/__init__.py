@@ -4,7 +4,7 @@ from . import rawdata, sheets  # noqa: F401  (registers the sheets)
 from .base import SHEETS, Column, Fmt, SheetExporter, register_sheet, registered_sheets
 from .context import ReportContext
 from .streamed import StreamedSheet
-from .workbook import snapshot, workbook_write
+from .workbook import workbook_write
 
 __all__ = [
     "SHEETS",
@@ -15,6 +15,5 @@ __all__ = [
     "StreamedSheet",
     "register_sheet",
     "registered_sheets",
-    "snapshot",
     "workbook_write",
 ]

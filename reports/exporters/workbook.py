@@ -14,7 +14,6 @@ import zipfile
 from xml.etree import ElementTree
 from xml.parsers import expat
 
-from django.db import connection, transaction
 from django.utils import translation
 from openpyxl import Workbook
 
@@ -199,26 +198,3 @@ def _splice(src, dst, sheet: StreamedSheet, members: list[str], ctx, track: _Pro
                 track.step(sheet.weight, written / expected, sheet.title)
             f.write(streamed.finish_suffix(suffix, in_sheet + 1).encode())
 
-
-def snapshot():
-    """A transaction that sees one snapshot of the data (PostgreSQL REPEATABLE READ).
-
-    Responses keep arriving while a report compiles; inside it the counts of `Tổng hợp` and
-    the rows of `Dữ liệu` come from the same moment. Elsewhere (SQLite) a plain transaction.
-    """
-    return _Snapshot()
-
-
-class _Snapshot:
-    def __enter__(self):
-        outermost = not connection.in_atomic_block
-        self.atomic = transaction.atomic()
-        self.atomic.__enter__()
-        if outermost and connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                # Not READ ONLY: a registered sheet may refresh a summary table it reads.
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-        return self
-
-    def __exit__(self, *exc):
-        return self.atomic.__exit__(*exc)
