@@ -64,18 +64,28 @@ class CubeRow:
         return channel_form(self.channel).value
 
 
+def campaign_q(prefix: str, campaign: Campaign | Iterable[Campaign]) -> Q:
+    """One round, or several (the rounds of a year): the filter on `<prefix>campaign`."""
+    if isinstance(campaign, Campaign):
+        return Q(**{f"{prefix}campaign": campaign})
+    return Q(**{f"{prefix}campaign__in": [c.pk for c in campaign]})
+
+
 def _response_filter(
     *,
     prefix: str,
-    campaign: Campaign,
+    campaign: Campaign | Iterable[Campaign],
     unit_ids: Iterable[int] | None = None,
     group_ids: Iterable[int] | None = None,
     channels: Iterable[str] | None = None,
     date_from: datetime.date | None = None,
     date_to: datetime.date | None = None,
 ) -> Q:
-    """The slice filters shared by every selector, on Response fields reached through `prefix`."""
-    q = Q(**{f"{prefix}campaign": campaign})
+    """The slice filters shared by every selector, on Response fields reached through `prefix`.
+
+    `campaign` is one round or a list of rounds (a year report counts across its rounds).
+    """
+    q = campaign_q(prefix, campaign)
     if unit_ids is not None:
         q &= Q(**{f"{prefix}unit_id__in": list(unit_ids)})
     if group_ids is not None:
@@ -398,29 +408,49 @@ class QuotaProgress:
         return rate(self.counted, self.transactions) if self.transactions else None
 
 
+QuotaRow = tuple  # (unit_id, form, minimum, transaction_volume)
+
+
+def campaign_quota_rows(*, campaign) -> list[QuotaRow]:
+    """One query: the quotas of a round (or of several rounds)."""
+    return list(
+        Quota.objects.filter(campaign_q("", campaign))
+        .order_by()
+        .values_list("unit_id", "form", "minimum", "transaction_volume")
+    )
+
+
 def quota_progress(
     *,
-    campaign: Campaign,
+    campaign,
     response_rows: Iterable[ResponseCountRow] | None = None,
     units: list[Unit] | None = None,
+    unit_of: dict[int, int] | None = None,
+    quota_rows: Iterable[QuotaRow] | None = None,
 ) -> list[QuotaProgress]:
     """Quota vs responses per (unit, form) for every report unit and every form.
 
     Pass `response_rows` (from response_counts) and `units` (from report_units) to reuse
-    what a caller already loaded; otherwise they are queried.
+    what a caller already loaded; otherwise they are queried. `unit_of` is the roll-up map
+    (surveys.tree.rollup_map): responses and quotas of a former unit count toward the unit
+    that carries its history. `quota_rows` replaces the round's quotas (a year report counts
+    against the yearly plan's numbers).
     """
+    target = (lambda pk: unit_of.get(pk, pk)) if unit_of else (lambda pk: pk)
     if response_rows is None:
         response_rows = response_counts(campaign=campaign)
     counted: dict[tuple[int, str], int] = defaultdict(int)
     for row in response_rows:
-        counted[(row.unit_id, row.form)] += row.responses
-    quotas, volumes = {}, {}
-    for unit_id, form, minimum, volume in (
-        Quota.objects.filter(campaign=campaign)
-        .order_by()
-        .values_list("unit_id", "form", "minimum", "transaction_volume")
-    ):
-        quotas[(unit_id, form)], volumes[(unit_id, form)] = minimum, volume
+        counted[(target(row.unit_id), row.form)] += row.responses
+    quotas: dict[tuple[int, str], int] = defaultdict(int)
+    volumes: dict[tuple[int, str], int] = defaultdict(int)
+    if quota_rows is None:
+        quota_rows = campaign_quota_rows(campaign=campaign)
+    for unit_id, form, minimum, volume in quota_rows:
+        key = (target(unit_id), form)
+        quotas[key] += minimum
+        if volume is not None:
+            volumes[key] += volume
     if units is None:
         units = report_units(
             campaign=campaign, extra_unit_ids={u for u, _ in counted} | {u for u, _ in quotas}
@@ -462,11 +492,11 @@ def comment_rows(*, campaign: Campaign, unit_ids: Iterable[int] | None = None) -
     )  # fmt: skip
 
 
-def comment_followups(*, campaign: Campaign) -> dict[int, list[FollowUp]]:
+def comment_followups(*, campaign) -> dict[int, list[FollowUp]]:
     """Response id -> the follow-ups opened on its comment (FollowUp.responses). 2 queries."""
-    links = FollowUp.responses.through.objects.filter(response__campaign=campaign).values_list(
-        "response_id", "followup_id"
-    )
+    links = FollowUp.responses.through.objects.filter(
+        campaign_q("response__", campaign)
+    ).values_list("response_id", "followup_id")
     links = list(links)
     followups = FollowUp.objects.in_bulk({f for _, f in links})
     out: dict[int, list[FollowUp]] = defaultdict(list)

@@ -141,3 +141,25 @@ class Recomputed:
 
 
 CHANNEL_ORDER = list(Channel.values)
+
+
+def carried_by(unit, day):
+    """The unit that carries `unit`'s history on `day` (DESIGN.md, roll-up through
+    reorganisations), walked here on the model objects, independently of surveys.tree: follow
+    `successor` to the first unit valid that day; a chain reaching none ends at its last unit
+    begun by then (a split unit keeps its own history)."""
+
+    def valid(u):
+        return (u.valid_from is None or u.valid_from <= day) and (
+            u.valid_to is None or day <= u.valid_to
+        )
+
+    keep, seen = unit, set()
+    while unit is not None and unit.pk not in seen:
+        if valid(unit):
+            return unit
+        if unit.valid_from is None or unit.valid_from <= day:
+            keep = unit
+        seen.add(unit.pk)
+        unit = unit.successor
+    return keep
