@@ -160,6 +160,79 @@ def response_counts(*, campaign: Campaign, **filters) -> list[ResponseCountRow]:
     ]
 
 
+# --------------------------------------------------------------------------- roll-up (pure)
+
+
+def rolled_unit_ids(
+    tree,
+    unit_of: dict[int, int],
+    day: datetime.date,
+    *,
+    surveyed: Iterable[int] = (),
+    responding: Iterable[int] = (),
+    within: set[int] | None = None,
+) -> set[int]:
+    """The units a period's table lists (DESIGN.md, roll-up through reorganisations).
+
+    Those valid on `day` that a surveyed unit's chain leads to, and every unit that carries
+    responses (`responding`: the units responses were given to, mapped by `unit_of`); a chain
+    that reaches no unit valid that day keeps its own row, so totals equal the sum of rows.
+    `tree` is a surveys.tree.UnitTree; `within` limits the rows (a subtree).
+    """
+    ids = set()
+    for pk in surveyed:
+        target = unit_of.get(pk, pk)
+        node = tree.nodes.get(target)
+        if node is not None and node.valid_on(day):
+            ids.add(target)
+    ids |= {unit_of.get(pk, pk) for pk in responding}
+    return ids if within is None else ids & within
+
+
+def subtree_chains(
+    tree, unit_of: dict[int, int], day: datetime.date, *, within: set[int] | None = None
+) -> dict[int, list[int]]:
+    """Target unit id → the units above it (and itself) that are valid on `day` and have units
+    valid that day under them: the subtotal rows (`Theo đơn vị cấp trên`, the dashboard's
+    tree) that count it. Pure: walks `tree` (surveys.tree.UnitTree), no query."""
+    nodes, children = tree.nodes, tree.children
+    has_children = {
+        pk
+        for pk, node in nodes.items()
+        if node.valid_on(day) and any(nodes[c].valid_on(day) for c in children.get(pk, ()))
+    }
+    if within is not None:
+        has_children &= within
+    chains: dict[int, list[int]] = {}
+    for target in set(unit_of.values()):
+        chain, pk, seen = [], target, set()
+        while pk is not None and pk in nodes and pk not in seen:
+            seen.add(pk)
+            if pk in has_children:
+                chain.append(pk)
+            pk = nodes[pk].parent_id
+        chains[target] = chain
+    return chains
+
+
+def rollup_subtrees(
+    cube_rows: Iterable[CubeRow],
+    layout: Layout,
+    chains: dict[int, list[int]],
+    target: Callable[[int], int],
+    response_rows: Iterable[ResponseCountRow] = (),
+) -> dict[int, SliceMeasures]:
+    """Measures per subtotal unit: every cube row added to each unit of its target's chain."""
+    out: dict[int, SliceMeasures] = defaultdict(lambda: SliceMeasures(layout=layout))
+    for row in cube_rows:
+        for pk in chains.get(target(row.unit_id), ()):
+            out[pk].add(row)
+    for row in response_rows:
+        for pk in chains.get(target(row.unit_id), ()):
+            out[pk].responses += row.responses
+    return dict(out)
+
+
 # --------------------------------------------------------------------------- questionnaire
 
 
@@ -531,6 +604,9 @@ __all__ = [
     "rollup_by_question",
     "rollup_by_unit",
     "rollup_by_unit_form",
+    "rollup_subtrees",
     "rollup_total",
+    "rolled_unit_ids",
     "satisfaction_by_unit",
+    "subtree_chains",
 ]

@@ -129,10 +129,6 @@ class ReportContext:
     def comment_total(self) -> int:
         return selectors.comment_rows(campaign=self.scope, unit_ids=self.unit_ids).count()
 
-    def _valid_on_last_day(self, unit_id: int) -> bool:
-        node = self.tree.nodes.get(unit_id)
-        return node is not None and node.valid_on(self.closes_on)
-
     @cached_property
     def units(self) -> list[Unit]:
         """The units valid on the period's last day that were surveyed or carry responses.
@@ -145,10 +141,10 @@ class ReportContext:
         surveyed = Unit.objects.filter(campaigns__in=[c.pk for c in self.campaigns]).values_list(
             "pk", flat=True
         )
-        ids = {t for pk in set(surveyed) if self._valid_on_last_day(t := self.target(pk))}
-        ids |= {self.target(r.unit_id) for r in self.response_rows}
-        if self.target_ids is not None:
-            ids &= self.target_ids
+        ids = selectors.rolled_unit_ids(
+            self.tree, self.unit_of, self.closes_on, surveyed=set(surveyed),
+            responding={r.unit_id for r in self.response_rows}, within=self.target_ids,
+        )  # fmt: skip
         return list(Unit.objects.filter(pk__in=ids).order_by("sort_order", "code"))
 
     @cached_property
@@ -206,41 +202,16 @@ class ReportContext:
 
     @cached_property
     def _parent_chains(self) -> dict[int, list[int]]:
-        """Listed-unit id → the units valid on the last day above it (and itself) that have
-        units valid that day under them: the rows of `Theo đơn vị cấp trên` it counts in."""
-        day, nodes, children = self.closes_on, self.tree.nodes, self.tree.children
-        has_children = {
-            pk
-            for pk, node in nodes.items()
-            if node.valid_on(day) and any(nodes[c].valid_on(day) for c in children.get(pk, ()))
-        }
-        if self.target_ids is not None:
-            has_children &= self.target_ids
-        chains: dict[int, list[int]] = {}
-        for target in set(self.unit_of.values()):
-            chain, pk, seen = [], target, set()
-            while pk is not None and pk in nodes and pk not in seen:
-                seen.add(pk)
-                if pk in has_children:
-                    chain.append(pk)
-                pk = nodes[pk].parent_id
-            chains[target] = chain
-        return chains
+        return selectors.subtree_chains(
+            self.tree, self.unit_of, self.closes_on, within=self.target_ids
+        )
 
     @cached_property
     def by_parent(self) -> dict[int, selectors.SliceMeasures]:
         """Per unit with units under it: its whole subtree's measures, rolled up."""
-        chains, layout = self._parent_chains, self.layout
-        out: dict[int, selectors.SliceMeasures] = defaultdict(
-            lambda: selectors.SliceMeasures(layout=layout)
+        return selectors.rollup_subtrees(
+            self.cube, self.layout, self._parent_chains, self.target, self.response_rows
         )
-        for row in self.cube:
-            for pk in chains.get(self.target(row.unit_id), ()):
-                out[pk].add(row)
-        for row in self.response_rows:
-            for pk in chains.get(self.target(row.unit_id), ()):
-                out[pk].responses += row.responses
-        return dict(out)
 
     @cached_property
     def parents(self) -> list[tuple[Unit, int]]:
@@ -260,17 +231,12 @@ class ReportContext:
         """The round's quotas; in a year report the yearly plan's numbers per unit and form."""
         if not self.is_year:
             return selectors.campaign_quota_rows(campaign=self.scope)
-        from organisation.models import YearlyPlanUnit
+        from organisation.selectors import yearly_plan_rows
 
-        plans = YearlyPlanUnit.objects.filter(plan__year=self.year)
         roots = {c.root_id for c in self.campaigns} - {None}
         if self.year_root is not None:
             roots = {self.year_root.pk}
-        if roots:
-            plans = plans.filter(plan__root_id__in=roots)
-        return list(
-            plans.order_by().values_list("unit_id", "plan__form", "minimum", "transaction_volume")
-        )
+        return yearly_plan_rows(year=self.year, root_ids=roots or None)
 
     @cached_property
     def quota_progress(self) -> list[selectors.QuotaProgress]:
