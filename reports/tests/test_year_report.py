@@ -150,3 +150,24 @@ def test_a_year_run_is_compiled_by_the_task_like_a_round(
     with pytest.raises(ReportError):
         report_request(year=2025, campaign=years.rounds_2025[0])
     assert ReportRun.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_the_years_written_report_names_the_year_and_rolls_up(tmp_path):
+    import docx
+
+    from reports.tests.test_written_report import _all_text, _rows
+
+    years = build_years(per_unit=2)
+    path = tmp_path / "nam.docx"
+    call_command("compile_report", year=2025, root="KV", fmt="docx", out=str(path),
+                 no_progress=True)  # fmt: skip
+    document = docx.Document(str(path))
+    body = _all_text(document)
+    assert "Năm 2025 (Đợt 1 năm 2025, Đợt 2 năm 2025)" in body
+    assert "từ ngày 01/01/2025 đến ngày 31/12/2025" in body
+    units = _rows(document, "Đơn vị")
+    assert years.units["M"].name in units and years.units["P1"].name not in units
+    raw = Recomputed(years.rounds_2025)
+    merged = raw.slice(lambda r: r.unit.code in ("M", "P1", "P2"))
+    assert units[years.units["M"].name][1] == f"{len(merged)}"
