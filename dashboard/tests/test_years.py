@@ -94,3 +94,20 @@ def test_the_pages_offer_a_year_and_refuse_a_bad_one(client, years):
     for bad in ("1999", "20x5", "２０２５", "2025\x00", "12345"):
         assert client.get(reverse("dashboard:index"), {"year": bad}).status_code == 404
         assert client.get(reverse("dashboard:quota"), {"year": bad}).status_code == 404
+
+
+def test_a_signal_on_a_former_unit_names_the_unit_now_carrying_it(client, years):
+    import datetime
+
+    from dashboard.models import SignalKind, StuffingSignal
+
+    StuffingSignal.objects.create(
+        campaign=years.rounds_2025[0], unit=years.units["P1"], day=datetime.date(2025, 2, 3),
+        kind=SignalKind.values[0], measure=1.0, detail="thử", response_count=0,
+    )  # fmt: skip
+    client.force_login(factories.survey_team())
+    body = client.get(reverse("dashboard:index"), {"year": "2025"}).content.decode()
+    assert "KBNN Hải Châu <span" in body and "(nay tính vào Phòng Giao dịch số 1)" in body
+    # The round before the merge shows it as it was, with nothing carried elsewhere.
+    round_1 = client.get(reverse("dashboard:index"), {"campaign": years.rounds_2025[0].slug})
+    assert "nay tính vào" not in round_1.content.decode()
