@@ -232,7 +232,7 @@ def child_dump(out: str, slug: str) -> None:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet("Dữ liệu")
     with connection.chunked_cursor() as cursor:
-        cursor.execute(RawDataSheet().sql(ctx), [ctx.campaign.pk])
+        cursor.execute(RawDataSheet().sql(ctx))
         while chunk := cursor.fetchmany(5000):
             for row in chunk:
                 ws.append(row)

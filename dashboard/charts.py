@@ -65,6 +65,14 @@ def chart_data(dash: Dashboard) -> dict:
             "indexLabel": _("Overall index (%)"),
             "pooledLabel": _("Pooled satisfaction rate (%)"),
         },
+        "years": {
+            "labels": [str(p.year) for p in dash.years or ()],
+            "index": [_r(p.measures.index) for p in dash.years or ()],
+            "pooled": [_r(p.measures.pooled_rate) for p in dash.years or ()],
+            "n": [p.measures.counts.total for p in dash.years or ()],
+            "indexLabel": _("Overall index (%)"),
+            "pooledLabel": _("Pooled satisfaction rate (%)"),
+        },
         "channels": {
             "labels": [c.label for c in dash.channels],
             "responses": [c.measures.responses for c in dash.channels],

@@ -79,20 +79,29 @@ def cubes(
 
 def cube(
     *,
-    campaign: Campaign,
+    campaign,
     unit_ids: Iterable[int] | None = None,
     keep: tuple[str, ...] = ALL_DIMENSIONS,
 ) -> list[CubeRow]:
-    return cubes(campaigns=[campaign], unit_ids=unit_ids, keep=keep)[campaign.pk]
+    """The cube of one round, or of a list of rounds (a year: their rows one after another)."""
+    campaigns = [campaign] if isinstance(campaign, Campaign) else list(campaign)
+    found = cubes(campaigns=campaigns, unit_ids=unit_ids, keep=keep)
+    return [row for c in campaigns for row in found[c.pk]]
 
 
-def response_rows(
-    *, campaign: Campaign, unit_ids: Iterable[int] | None = None
-) -> list[ResponseCountRow]:
+def _campaign_q(campaign) -> Q:
+    """One round, or several (a year's rounds)."""
+    if isinstance(campaign, Campaign):
+        return Q(campaign=campaign)
+    return Q(campaign__in=[c.pk for c in campaign])
+
+
+def response_rows(*, campaign, unit_ids: Iterable[int] | None = None) -> list[ResponseCountRow]:
+    """`campaign`: one round, or a list of rounds (a year)."""
     if not counts_materialised():
         return response_counts(campaign=campaign, unit_ids=unit_ids)
     rows = (
-        ResponseCount.objects.filter(_unit_q(unit_ids), campaign=campaign)
+        ResponseCount.objects.filter(_unit_q(unit_ids), _campaign_q(campaign))
         .values("unit_id", "respondent_group_id", "channel")
         .annotate(n=Sum("responses"))
         .filter(n__gt=0)
@@ -104,13 +113,13 @@ def response_rows(
 
 
 def responses_per_day(
-    *, campaign: Campaign, unit_ids: Iterable[int] | None = None
+    *, campaign, unit_ids: Iterable[int] | None = None
 ) -> list[tuple[datetime.date, int]]:
     if counts_materialised():
         qs = ResponseCount.objects.values("answered_on").annotate(n=Sum("responses"))
     else:
         qs = Response.objects.values("answered_on").annotate(n=Count("id"))
-    qs = qs.filter(_unit_q(unit_ids), campaign=campaign, n__gt=0).order_by("answered_on")
+    qs = qs.filter(_unit_q(unit_ids), _campaign_q(campaign), n__gt=0).order_by("answered_on")
     return [(r["answered_on"], r["n"]) for r in qs]
 
 

@@ -55,10 +55,10 @@ class CheckSheet(SheetExporter):
     )
 
     def rows(self, ctx):
-        check = SignalCheck.objects.filter(campaign=ctx.campaign).first()
+        check = SignalCheck.objects.filter(campaign=ctx.campaign).first()  # the last round
         yield (None, "", "", _check_note(check, ctx.response_total))
         signals = list(
-            StuffingSignal.objects.filter(campaign=ctx.campaign)
+            StuffingSignal.objects.filter(campaign__in=ctx.campaigns)
             .select_related("unit")
             .order_by("day", "unit__sort_order", "unit__code", "kind")
         )

@@ -8,24 +8,30 @@ from dataclasses import dataclass
 
 from django.db.models import Prefetch
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from followups.selectors import default_campaign_id
+from reports.comparison import rounds_of_year
 from reports.selectors import (
     AspectInfo,
     Layout,
     QuotaProgress,
     SliceMeasures,
     UnitMeasures,
+    campaign_quota_rows,
     questionnaire_layout,
     quota_progress,
-    report_units,
+    rolled_unit_ids,
+    rollup,
     rollup_by_channel,
     rollup_by_group,
-    rollup_by_unit,
+    rollup_subtrees,
     rollup_total,
+    subtree_chains,
 )
 from surveys.models import Campaign, CampaignStatus, Channel, RespondentGroup, Response, Unit
 from surveys.stats import LevelCounts
+from surveys.tree import UnitTree
 
 from . import cube as counts
 from .models import SignalCheck, StuffingSignal
@@ -42,6 +48,93 @@ def default_campaign() -> Campaign | None:
     """The same round the comment list opens on."""
     pk = default_campaign_id()
     return Campaign.objects.filter(pk=pk).first() if pk else None
+
+
+@dataclass
+class Period:
+    """What a dashboard page shows: one round, or every non-draft round of a year."""
+
+    campaigns: list[Campaign]
+    year: int | None = None
+
+    @classmethod
+    def of_year(cls, year: int) -> Period | None:
+        rounds = rounds_of_year(year)
+        return cls(rounds, year) if rounds else None
+
+    @property
+    def campaign(self) -> Campaign:
+        """The round, or the year's last round (its questionnaire lays the page out)."""
+        return self.campaigns[-1]
+
+    @property
+    def scope(self):
+        return self.campaign if self.year is None else self.campaigns
+
+    @property
+    def opens_on(self) -> datetime.date:
+        return min(c.opens_on for c in self.campaigns)
+
+    @property
+    def closes_on(self) -> datetime.date:
+        return max(c.closes_on for c in self.campaigns)
+
+    @property
+    def status(self) -> str:
+        open_ = any(c.status == CampaignStatus.OPEN for c in self.campaigns)
+        return CampaignStatus.OPEN if open_ else CampaignStatus.CLOSED
+
+    @property
+    def name(self) -> str:
+        if self.year is None:
+            return self.campaign.name
+        return gettext("Year %(year)d") % {"year": self.year}
+
+    @property
+    def query(self) -> str:
+        """The query string that shows this period again."""
+        return f"year={self.year}" if self.year is not None else f"campaign={self.campaign.slug}"
+
+
+def years_for_picker(campaigns: list[Campaign] | None = None) -> list[int]:
+    """The years with a round that is not a draft, newest first (of `campaigns` if given)."""
+    if campaigns is None:
+        campaigns = campaigns_for_picker()
+    return sorted({c.year for c in campaigns}, reverse=True)
+
+
+@dataclass
+class Scope:
+    """The roll-up of a period (DESIGN.md, roll-up through reorganisations): every unit id →
+    the unit valid on the period's last day that carries its history, and which responses a
+    user with `unit_ids` (None: all) sees — those counted under a unit they see."""
+
+    tree: UnitTree
+    day: datetime.date
+    unit_of: dict[int, int]
+    visible: set[int] | None
+    source_ids: list[int] | None  # the SQL filter: units whose responses count here
+
+    @classmethod
+    def of(cls, period: Period, unit_ids=None) -> Scope:
+        tree = UnitTree.load()  # one query: the unit table is small
+        unit_of = tree.rollup_map(units_on=period.closes_on)
+        visible = None if unit_ids is None else set(unit_ids)
+        source = None if visible is None else sorted(p for p, t in unit_of.items() if t in visible)
+        return cls(tree, period.closes_on, unit_of, visible, source)
+
+    def target(self, unit_id: int) -> int:
+        return self.unit_of.get(unit_id, unit_id)
+
+    def units(self, period: Period, response_rows) -> list[Unit]:
+        surveyed = Unit.objects.filter(campaigns__in=[c.pk for c in period.campaigns]).values_list(
+            "pk", flat=True
+        )
+        ids = rolled_unit_ids(
+            self.tree, self.unit_of, self.day, surveyed=set(surveyed),
+            responding={r.unit_id for r in response_rows}, within=self.visible,
+        )  # fmt: skip
+        return list(Unit.objects.filter(pk__in=ids).order_by("sort_order", "code"))
 
 
 @dataclass
@@ -82,7 +175,8 @@ class QuotaRow:
         )
 
 
-def _pace(campaign: Campaign, progress: QuotaProgress, today: datetime.date) -> QuotaRow:
+def _pace(campaign, progress: QuotaProgress, today: datetime.date) -> QuotaRow:
+    """`campaign`: a round or a Period (dates and status)."""
     if not progress.minimum:
         return QuotaRow(progress, None, None)
     total_days = (campaign.closes_on - campaign.opens_on).days + 1
@@ -97,50 +191,153 @@ def _pace(campaign: Campaign, progress: QuotaProgress, today: datetime.date) -> 
 
 
 def quota_rows(
-    *, campaign: Campaign, unit_ids=None, response_rows=None, units=None, today=None
+    *,
+    campaign: Campaign | None = None,
+    period: Period | None = None,
+    unit_ids=None,
+    response_rows=None,
+    units=None,
+    today=None,
+    scope: Scope | None = None,
 ) -> list[QuotaRow]:
+    """Quota progress per unit and form, rolled up; a year's against its yearly plan."""
     today = today or timezone.localdate()
+    period = period or Period([campaign])
+    scope = scope or Scope.of(period, unit_ids)
     if response_rows is None:
-        response_rows = counts.response_rows(campaign=campaign, unit_ids=unit_ids)
+        response_rows = counts.response_rows(campaign=period.scope, unit_ids=scope.source_ids)
     if units is None:
-        units = _units(campaign, response_rows, unit_ids)
-    progress = quota_progress(campaign=campaign, response_rows=response_rows, units=units)
-    return [_pace(campaign, p, today) for p in progress]
+        units = scope.units(period, response_rows)
+    if period.year is None:
+        plan = campaign_quota_rows(campaign=period.scope)
+    else:
+        from organisation.selectors import yearly_plan_rows
+
+        roots = {c.root_id for c in period.campaigns} - {None}
+        plan = yearly_plan_rows(year=period.year, root_ids=roots or None)
+    progress = quota_progress(
+        campaign=period.scope, response_rows=response_rows, units=units,
+        unit_of=scope.unit_of, quota_rows=plan,
+    )  # fmt: skip
+    return [_pace(period, p, today) for p in progress]
 
 
-def _units(campaign: Campaign, response_rows, unit_ids) -> list[Unit]:
-    units = report_units(campaign=campaign, extra_unit_ids={r.unit_id for r in response_rows})
-    if unit_ids is not None:
-        allowed = set(unit_ids)
-        units = [u for u in units if u.pk in allowed]
-    return units
-
-
-def _layouts(campaigns: list[Campaign]) -> dict[int, Layout]:
-    """One layout per questionnaire (campaigns usually share one): two queries each."""
-    by_questionnaire: dict[int, Layout] = {}
+def _layouts(
+    campaigns: list[Campaign], known: dict[int, Layout] | None = None
+) -> dict[int, Layout]:
+    """One layout per questionnaire (campaigns usually share one): two queries each, none for
+    a questionnaire in `known` (questionnaire id → layout already loaded)."""
+    by_questionnaire: dict[int, Layout] = dict(known or {})
     for campaign in campaigns:
         if campaign.questionnaire_id not in by_questionnaire:
             by_questionnaire[campaign.questionnaire_id] = questionnaire_layout(campaign=campaign)
     return {c.pk: by_questionnaire[c.questionnaire_id] for c in campaigns}
 
 
+@dataclass
+class YearPoint:
+    year: int
+    rounds: int
+    measures: SliceMeasures
+
+
+@dataclass
+class History:
+    """Every non-draft round's totals: one query on the counts for all of them."""
+
+    campaigns: list[Campaign]
+    layouts: dict[int, Layout]
+    cubes: dict[int, list]
+    totals: dict[int, SliceMeasures]
+
+    @classmethod
+    def load(cls, *, unit_ids=None, known: dict[int, Layout] | None = None) -> History:
+        campaigns = list(
+            campaigns_for_picker().select_related("questionnaire").order_by("opens_on", "pk")
+        )
+        layouts = _layouts(campaigns, known)
+        cubes = counts.cubes(campaigns=campaigns, unit_ids=unit_ids, keep=())
+        responses = counts.responses_per_campaign(campaigns=campaigns, unit_ids=unit_ids)
+        totals = {}
+        for c in campaigns:
+            totals[c.pk] = rollup_total(cubes[c.pk], layouts[c.pk])
+            totals[c.pk].responses = responses.get(c.pk, 0)
+        return cls(campaigns, layouts, cubes, totals)
+
+    def rounds(self, campaign: Campaign) -> list[TrendPoint]:
+        """The overall index and rates of the last rounds up to this one, oldest first."""
+        earlier = [c for c in self.campaigns if c.opens_on <= campaign.opens_on]
+        earlier.sort(key=lambda c: (c.year, c.round))
+        return [TrendPoint(c, self.totals[c.pk]) for c in earlier[-TREND_CAMPAIGNS:]]
+
+    def years(self) -> list[YearPoint]:
+        """The overall index, pooled rate and N of each year, oldest first, rolled up from its
+        rounds' counts (on the layout of the year's last round)."""
+        by_year: dict[int, list[Campaign]] = {}
+        for c in self.campaigns:
+            by_year.setdefault(c.year, []).append(c)
+        points = []
+        for year, rounds in sorted(by_year.items()):
+            rows = [row for c in rounds for row in self.cubes[c.pk]]
+            measures = rollup_total(rows, self.layouts[rounds[-1].pk])
+            measures.responses = sum(self.totals[c.pk].responses for c in rounds)
+            points.append(YearPoint(year, len(rounds), measures))
+        return points
+
+
 def trend(*, campaign: Campaign, unit_ids=None) -> list[TrendPoint]:
     """The overall index and rates of the last rounds up to this one, oldest first."""
-    campaigns = list(
-        campaigns_for_picker()
-        .filter(opens_on__lte=campaign.opens_on)
-        .select_related("questionnaire")[:TREND_CAMPAIGNS]
-    )[::-1]
-    layouts = _layouts(campaigns)
-    cubes = counts.cubes(campaigns=campaigns, unit_ids=unit_ids, keep=())
-    totals = counts.responses_per_campaign(campaigns=campaigns, unit_ids=unit_ids)
-    points = []
-    for c in campaigns:
-        measures = rollup_total(cubes[c.pk], layouts[c.pk])
-        measures.responses = totals.get(c.pk, 0)
-        points.append(TrendPoint(c, measures))
-    return points
+    return History.load(unit_ids=unit_ids).rounds(campaign)
+
+
+def yearly_trend(*, unit_ids=None) -> list[YearPoint]:
+    return History.load(unit_ids=unit_ids).years()
+
+
+@dataclass
+class TreeNode:
+    """A unit with units under it: its subtree's totals, then the units under it (parents
+    of their own subtrees as nested nodes)."""
+
+    unit: Unit
+    measures: SliceMeasures
+    children: list[TreeNode]
+    leaves: list[UnitMeasures]
+
+
+def unit_tree(
+    units: list[UnitMeasures], scope: Scope, cube_rows, layout: Layout, response_rows
+) -> list[TreeNode]:
+    """The regions expanded into their units: pure, over the rows the page already has."""
+    chains = subtree_chains(scope.tree, scope.unit_of, scope.day, within=scope.visible)
+    totals = rollup_subtrees(cube_rows, layout, chains, scope.target, response_rows)
+    listed = {u.unit.pk: u for u in units}
+    parent_ids = {pk for u in units for pk in chains.get(u.unit.pk, ())}
+    if not parent_ids:
+        return []
+    extra = Unit.objects.filter(pk__in=parent_ids - set(listed)).order_by()
+    parent_units = {u.pk: u for u in extra}
+    parent_units |= {pk: listed[pk].unit for pk in parent_ids & set(listed)}
+    nodes = {
+        pk: TreeNode(unit, totals.get(pk) or SliceMeasures(layout=layout), [], [])
+        for pk, unit in parent_units.items()
+    }
+
+    def above(pk: int) -> int | None:
+        chain = chains.get(pk, [])
+        rest = chain[1:] if chain and chain[0] == pk else chain
+        return rest[0] if rest else None
+
+    roots = []
+    for pk in sorted(nodes, key=lambda p: (parent_units[p].sort_order, parent_units[p].code)):
+        up = above(pk)
+        (nodes[up].children if up in nodes else roots).append(nodes[pk])
+    for row in units:  # in the page's order
+        pk = row.unit.pk
+        home = pk if pk in nodes else above(pk)
+        if home in nodes:
+            nodes[home].leaves.append(row)
+    return roots
 
 
 @dataclass
@@ -155,29 +352,44 @@ class Dashboard:
     quotas: list[QuotaRow]
     per_day: list[tuple[datetime.date, int]]
     trend: list[TrendPoint]
+    period: Period | None = None
+    years: list[YearPoint] | None = None
+    tree: list[TreeNode] | None = None
+    scope: Scope | None = None
 
 
-def dashboard_data(*, campaign: Campaign, unit_ids=None, today=None) -> Dashboard:
-    """Everything on /dashboard/ for one campaign, restricted to `unit_ids` for a unit manager."""
+def dashboard_data(
+    *, campaign: Campaign | None = None, period: Period | None = None, unit_ids=None, today=None
+) -> Dashboard:
+    """Everything on /dashboard/ for one round or a year, for a user who sees `unit_ids`
+    (None: all). Rolled up through reorganisations onto the units valid on its last day."""
+    period = period or Period([campaign])
+    campaign = period.campaign
+    scope = Scope.of(period, unit_ids)
+    source = scope.source_ids
     layout = questionnaire_layout(campaign=campaign)
     # Three small cubes, each summed in SQL down to the dimension rolled up (see cube.cubes).
-    unit_cube = counts.cube(campaign=campaign, unit_ids=unit_ids, keep=("unit",))
-    response_rows = counts.response_rows(campaign=campaign, unit_ids=unit_ids)
-    units = _units(campaign, response_rows, unit_ids)
-    per_unit = rollup_by_unit(unit_cube, layout, response_rows)
+    unit_cube = counts.cube(campaign=period.scope, unit_ids=source, keep=("unit",))
+    response_rows = counts.response_rows(campaign=period.scope, unit_ids=source)
+    units = scope.units(period, response_rows)
+    per_unit = rollup(unit_cube, layout, lambda r: scope.target(r.unit_id), response_rows)
     total = rollup_total(unit_cube, layout, response_rows)
     by_channel = rollup_by_channel(
-        counts.cube(campaign=campaign, unit_ids=unit_ids, keep=("channel",)), layout, response_rows
-    )
+        counts.cube(campaign=period.scope, unit_ids=source, keep=("channel",)), layout,
+        response_rows,
+    )  # fmt: skip
     by_group = rollup_by_group(
-        counts.cube(campaign=campaign, unit_ids=unit_ids, keep=("group",)), layout, response_rows
-    )
+        counts.cube(campaign=period.scope, unit_ids=source, keep=("group",)), layout,
+        response_rows,
+    )  # fmt: skip
     groups = {g.pk: g for g in RespondentGroup.objects.all()}
+    history = History.load(unit_ids=source, known={campaign.questionnaire_id: layout})
+    unit_rows = [UnitMeasures(u, per_unit.get(u.pk) or SliceMeasures(layout=layout)) for u in units]
     return Dashboard(
         campaign=campaign,
         layout=layout,
         total=total,
-        units=[UnitMeasures(u, per_unit.get(u.pk) or SliceMeasures(layout=layout)) for u in units],
+        units=unit_rows,
         aspects=[
             AspectRow(a, total.aspect_index(a), total.aspect_counts(a)) for a in layout.aspects
         ],
@@ -191,22 +403,27 @@ def dashboard_data(*, campaign: Campaign, unit_ids=None, today=None) -> Dashboar
             for pk, measures in sorted(by_group.items())
         ],
         quotas=quota_rows(
-            campaign=campaign,
-            unit_ids=unit_ids,
-            response_rows=response_rows,
-            units=units,
-            today=today,
+            period=period, response_rows=response_rows, units=units, today=today, scope=scope
         ),
-        per_day=counts.responses_per_day(campaign=campaign, unit_ids=unit_ids),
-        trend=trend(campaign=campaign, unit_ids=unit_ids),
+        per_day=counts.responses_per_day(campaign=period.scope, unit_ids=source),
+        trend=history.rounds(campaign),
+        period=period,
+        years=history.years(),
+        scope=scope,
+        tree=unit_tree(unit_rows, scope, unit_cube, layout, response_rows),
     )
 
 
-def stored_signals(*, campaign: Campaign, limit: int = 200):
-    """The last computed signals, each with (the first 50 of) the responses concerned."""
-    check = SignalCheck.objects.filter(campaign=campaign).first()
+def stored_signals(
+    *, campaign: Campaign, limit: int = 200, period: Period | None = None, unit_of=None
+):
+    """The last computed signals, each with (the first 50 of) the responses concerned; over a
+    year, those of its rounds. Each signal's `carried_by` is the unit valid on the period's
+    last day that its unit's history is counted under (None when it is the unit itself)."""
+    period = period or Period([campaign])
+    check = SignalCheck.objects.filter(campaign=period.campaign).first()
     signals = (
-        StuffingSignal.objects.filter(campaign=campaign)
+        StuffingSignal.objects.filter(campaign__in=[c.pk for c in period.campaigns])
         .select_related("unit")
         .prefetch_related(
             Prefetch(
@@ -217,4 +434,11 @@ def stored_signals(*, campaign: Campaign, limit: int = 200):
         )
         .order_by("-day", "unit__sort_order", "kind")[:limit]
     )
+    signals = list(signals)
+    if unit_of is None:
+        unit_of = UnitTree.load().rollup_map(units_on=period.closes_on)
+    moved = {s.unit_id: unit_of.get(s.unit_id, s.unit_id) for s in signals}
+    heirs = Unit.objects.in_bulk({t for u, t in moved.items() if u != t})
+    for signal in signals:
+        signal.carried_by = heirs.get(moved[signal.unit_id])
     return check, signals

@@ -20,11 +20,13 @@ from kbnn_survey.queueing import enqueue_on_commit
 from .access import dashboard_unit_ids
 from .charts import chart_data
 from .selectors import (
+    Period,
     campaigns_for_picker,
     dashboard_data,
     default_campaign,
     quota_rows,
     stored_signals,
+    years_for_picker,
 )
 
 
@@ -38,6 +40,26 @@ def _campaign(request):
     return default_campaign()
 
 
+def _period(request) -> Period | None:
+    """`?year=2025`: every non-draft round of that year (404 if none or not a year); else the
+    round of `?campaign=` or the current one; None before any round."""
+    year = request.GET.get("year")
+    if year:
+        if not (year.isascii() and year.isdigit() and len(year) == 4):
+            raise Http404
+        period = Period.of_year(int(year))
+        if period is None:
+            raise Http404
+        return period
+    campaign = _campaign(request)
+    return Period([campaign]) if campaign is not None else None
+
+
+def _pickers(period: Period) -> dict:
+    campaigns = list(campaigns_for_picker())
+    return {"campaigns": campaigns, "years": years_for_picker(campaigns), "period": period}
+
+
 def _no_round(request):
     return render(request, "dashboard/no_round.html")
 
@@ -45,13 +67,13 @@ def _no_round(request):
 @login_required
 def index(request):
     unit_ids = dashboard_unit_ids(request.user)
-    campaign = _campaign(request)
-    if campaign is None:
+    period = _period(request)
+    if period is None:
         return _no_round(request)
-    dash = dashboard_data(campaign=campaign, unit_ids=unit_ids)
+    dash = dashboard_data(period=period, unit_ids=unit_ids)
     context = {
         "dash": dash,
-        "campaigns": campaigns_for_picker(),
+        **_pickers(period),
         "charts": chart_data(dash),
         "own_unit": managed_unit(request.user) if unit_ids is not None else None,
         "overdue": overdue_count(request.user),
@@ -59,20 +81,22 @@ def index(request):
         "can_triage": can_triage(request.user),
     }
     if context["can_triage"]:
-        context["signal_check"], context["signals"] = stored_signals(campaign=campaign)
+        context["signal_check"], context["signals"] = stored_signals(
+            campaign=period.campaign, period=period, unit_of=dash.scope.unit_of
+        )
     return render(request, "dashboard/index.html", context)
 
 
 @login_required
 def quota(request):
     unit_ids = dashboard_unit_ids(request.user)
-    campaign = _campaign(request)
-    if campaign is None:
+    period = _period(request)
+    if period is None:
         return _no_round(request)
     context = {
-        "campaign": campaign,
-        "campaigns": campaigns_for_picker(),
-        "quotas": quota_rows(campaign=campaign, unit_ids=unit_ids),
+        "campaign": period.campaign,
+        **_pickers(period),
+        "quotas": quota_rows(period=period, unit_ids=unit_ids),
         "today": timezone.localdate(),
     }
     return render(request, "dashboard/quota.html", context)

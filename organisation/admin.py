@@ -3,12 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.db.models import Sum
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from surveys.quota_proposals import ProposedQuotaMixin
 from surveys.tree import subtree_ids
 
 from .models import Reorganisation, UnitImport, YearlyPlan, YearlyPlanUnit
+from .selectors import yearly_plan_progress
 
 
 class RecordAdmin(admin.ModelAdmin):
@@ -70,7 +72,7 @@ class YearlyPlanAdmin(admin.ModelAdmin):
     list_select_related = ["root"]
     search_fields = ["root__code", "root__name", "reference"]
     autocomplete_fields = ["root"]
-    readonly_fields = ["assigned", "created_at"]
+    readonly_fields = ["assigned", "progress", "created_at"]
     inlines = [YearlyPlanUnitInline]
 
     def get_queryset(self, request):
@@ -80,3 +82,28 @@ class YearlyPlanAdmin(admin.ModelAdmin):
     def assigned(self, obj: YearlyPlan) -> int:
         total = getattr(obj, "assigned_total", None)
         return total or 0
+
+    @admin.display(description=_("responses counted so far"))
+    def progress(self, obj: YearlyPlan) -> str:
+        """Each unit's part and the responses of the year's rounds counted toward it (in this
+        form, rolled up through the successor chains): organisation.selectors."""
+        if obj.pk is None:
+            return "—"
+        rows = yearly_plan_progress(plan=obj)
+        if not rows:
+            return "—"
+        body = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td class='text-end'>{}</td><td class='text-end'>{}"
+            "</td><td class='text-end'>{}</td></tr>",
+            (
+                (p.unit.code, p.unit.name, p.assigned, p.counted,
+                 "—" if p.reached_rate is None else f"{p.reached_rate:.2f}")
+                for p in rows
+            ),
+        )  # fmt: skip
+        return format_html(
+            "<table class='yearly-plan-progress'><thead><tr><th>{}</th><th>{}</th><th>{}</th>"
+            "<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
+            _("Code"), _("Unit"), _("Assigned"), _("Counted"), _("Reached (%)"), body,
+        )  # fmt: skip

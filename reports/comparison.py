@@ -17,9 +17,17 @@ if TYPE_CHECKING:
     from reports.exporters.context import ReportContext
 
 
+def _earlier(campaign: Campaign):
+    """Rounds that can be compared with `campaign`: not drafts, of the same root."""
+    earlier = Campaign.objects.exclude(status="draft").exclude(pk=campaign.pk)
+    if campaign.root_id is not None:
+        earlier = earlier.filter(root_id=campaign.root_id)
+    return earlier
+
+
 def previous_round(campaign: Campaign) -> Campaign | None:
     """The round before: the same year's previous round, else the previous year's last."""
-    earlier = Campaign.objects.exclude(status="draft").exclude(pk=campaign.pk)
+    earlier = _earlier(campaign)
     return (
         earlier.filter(year=campaign.year, round__lt=campaign.round).order_by("-round").first()
         or earlier.filter(year__lt=campaign.year).order_by("-year", "-round").first()
@@ -28,25 +36,25 @@ def previous_round(campaign: Campaign) -> Campaign | None:
 
 def previous_year(campaign: Campaign) -> Campaign | None:
     """The same round of the previous year (its last round if it had fewer)."""
-    last_year = Campaign.objects.exclude(status="draft").filter(year=campaign.year - 1)
+    last_year = _earlier(campaign).filter(year=campaign.year - 1)
     return (
         last_year.filter(round=campaign.round).first()
         or last_year.filter(round__lt=campaign.round).order_by("-round").first()
     )
 
 
-def _successor_resolver(targets: set[int]):
-    """unit id -> the unit of `targets` its successor chain leads to (itself included)."""
-    successor = dict(Unit.objects.values_list("pk", "successor_id"))
-
-    def resolve(unit_id: int) -> int | None:
-        seen = set()
-        while unit_id is not None and unit_id not in targets and unit_id not in seen:
-            seen.add(unit_id)
-            unit_id = successor.get(unit_id)
-        return unit_id if unit_id in targets else None
-
-    return resolve
+def rounds_of_year(
+    year: int, *, root: Unit | None = None, like: list[Campaign] | None = None
+) -> list[Campaign]:
+    """Every non-draft round of `year`, of `root` (or of the roots of the rounds `like`)."""
+    rounds = Campaign.objects.exclude(status="draft").filter(year=year)
+    if root is not None:
+        rounds = rounds.filter(root=root)
+    elif like:
+        roots = {c.root_id for c in like}
+        if None not in roots:
+            rounds = rounds.filter(root_id__in=roots)
+    return list(rounds.select_related("questionnaire").order_by("opens_on", "round", "pk"))
 
 
 @dataclass
@@ -77,28 +85,33 @@ class Compared:
 
 @dataclass
 class Earlier:
-    campaign: Campaign
+    campaign: Campaign  # the earlier round (the last of the earlier year's rounds)
     total: Compared
     by_unit: dict[int, Compared]
+    campaigns: list[Campaign]
 
 
-def earlier_measures(ctx: ReportContext, campaign: Campaign | None) -> Earlier | None:
-    """An earlier round's pooled rates, per unit of this report through the successor chain."""
-    if campaign is None:
+def earlier_measures(
+    ctx: ReportContext, campaign: Campaign | list[Campaign] | None
+) -> Earlier | None:
+    """An earlier round's (or year's) pooled rates, per unit of this report.
+
+    The earlier cube is rolled up with this report's own map (`ctx.unit_of`, through the
+    successor chains onto the units valid on this period's last day), so a unit is compared
+    with the same unit under whatever code it had then.
+    """
+    if not campaign:
         return None
-    unit_ids = {u.pk for u in ctx.units}
-    resolve = _successor_resolver(unit_ids)
-    layout = selectors.questionnaire_layout(campaign=campaign)
-    # Within a unit report only the subtree's units (and their predecessors) count.
-    cube = [
-        r
-        for r in selectors.answer_cube(campaign=campaign)
-        if ctx.unit_ids is None or resolve(r.unit_id) is not None
-    ]
-    per_unit = selectors.rollup(cube, layout, lambda r: resolve(r.unit_id))
+    rounds = [campaign] if isinstance(campaign, Campaign) else list(campaign)
+    scope = rounds[0] if len(rounds) == 1 else rounds
+    layout = selectors.questionnaire_layout(campaign=rounds[-1])
+    filters = {} if ctx.unit_ids is None else {"unit_ids": ctx.unit_ids}
+    cube = selectors.answer_cube(campaign=scope, **filters)
+    per_unit = selectors.rollup(cube, layout, lambda r: ctx.target(r.unit_id))
     total = selectors.rollup_total(cube, layout)
     return Earlier(
-        campaign,
+        rounds[-1],
         Compared.of(total if total.by_question else None),
-        {pk: Compared.of(m) for pk, m in per_unit.items() if pk is not None},
+        {pk: Compared.of(m) for pk, m in per_unit.items()},
+        rounds,
     )

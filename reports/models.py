@@ -3,9 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from surveys.models import Campaign
+from surveys.models import Campaign, Unit
 
 
 class ReportStatus(models.TextChoices):
@@ -16,14 +17,31 @@ class ReportStatus(models.TextChoices):
 
 
 def report_upload_to(run: ReportRun, filename: str) -> str:
-    return f"reports/{run.campaign.slug}/{run.pk}-{filename}"
+    return f"reports/{run.slug}/{run.pk}-{filename}"
 
 
 class ReportRun(models.Model):
-    """One compiled workbook; a done run can be locked as the version sent to Sở Nội vụ."""
+    """One compiled workbook; a done run can be locked as the version sent to Sở Nội vụ.
+
+    A run reports on one round (`campaign`), or on a year (`year`: every non-draft round of
+    that year, of `root` or, without it, of every root)."""
 
     campaign = models.ForeignKey(
-        Campaign, verbose_name=_("campaign"), on_delete=models.PROTECT, related_name="report_runs"
+        Campaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="report_runs",
+        null=True,
+        blank=True,
+    )
+    year = models.PositiveSmallIntegerField(_("year"), null=True, blank=True)
+    root = models.ForeignKey(
+        Unit,
+        verbose_name=_("root unit"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
     )
     exporter = models.CharField(_("report"), max_length=50, default="satisfaction")
     params = models.JSONField(_("parameters"), default=dict, blank=True)
@@ -76,10 +94,29 @@ class ReportRun(models.Model):
                 name="reportrun_lock_only_done",
             ),
             models.CheckConstraint(condition=Q(progress__lte=100), name="reportrun_progress_max"),
+            models.CheckConstraint(
+                condition=(Q(campaign__isnull=False) & Q(year__isnull=True) & Q(root__isnull=True))
+                | (Q(campaign__isnull=True) & Q(year__isnull=False)),
+                name="reportrun_round_or_year",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign} #{self.pk} ({self.get_status_display()})"
+        return f"{self.period_name} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def period_name(self) -> str:
+        """The round's name, or `Năm 2025` (with the root's name when it has one)."""
+        if self.campaign_id is not None:
+            return str(self.campaign)
+        name = gettext("Year %(year)d") % {"year": self.year}
+        return f"{name} – {self.root.name}" if self.root_id else name
+
+    @property
+    def slug(self) -> str:
+        if self.campaign_id is not None:
+            return self.campaign.slug
+        return f"nam-{self.year}" + (f"-{self.root.code}" if self.root_id else "")
 
     @property
     def is_locked(self) -> bool:

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, CampaignStatus, Unit
 
+from .comparison import rounds_of_year
 from .document import ConversionError, document_write, pdf_convert, pdf_verify
 from .exporters import workbook_write
 from .exporters.workbook import CorruptFileError, DataChangedError, package_verify
@@ -60,24 +61,33 @@ def _enqueue(run_id: int) -> None:
 
 def report_request(
     *,
-    campaign: Campaign,
+    campaign: Campaign | None = None,
     user=None,
     reason: str = "manual",
     variant: str = "internal",
     fmt: str = "xlsx",
     unit: Unit | None = None,
+    year: int | None = None,
+    root: Unit | None = None,
 ) -> ReportRun:
     """Create a pending run and hand it to a worker once the transaction commits.
 
     `variant`: internal (every sheet) or official (for Sở Nội vụ); `fmt`: xlsx (the workbook),
-    docx or pdf (the written report); `unit`: limit the report to that unit's subtree.
+    docx or pdf (the written report); `unit`: limit the report to that unit's subtree. Either
+    `campaign` (one round) or `year` (its non-draft rounds, of `root` or of every root).
     """
     if variant not in VARIANTS or fmt not in FORMATS:
         raise ReportError(_("Unknown kind of report."))
+    if (campaign is None) == (year is None):
+        raise ReportError(_("Choose either a campaign or a year."))
+    if year is not None and not rounds_of_year(year, root=root):
+        raise ReportError(_("There is no campaign in %(year)d to report on.") % {"year": year})
     params = {"reason": reason, "variant": variant, "format": fmt}
     if unit is not None:
         params["unit_id"] = unit.pk
-    run = ReportRun.objects.create(campaign=campaign, requested_by=user, params=params)
+    run = ReportRun.objects.create(
+        campaign=campaign, year=year, root=root, requested_by=user, params=params
+    )
     _enqueue(run.pk)
     return run
 
@@ -209,20 +219,25 @@ def download_name(run: ReportRun) -> str:
     unit = run_unit(run)
     where = f" - {unit.name}" if unit else ""
     official = " - bản chính thức" if fmt == "xlsx" and run_variant(run) == "official" else ""
-    return f"{kind}{official} - {run.campaign.name}{where} - {day:%d-%m-%Y} - số {run.pk}.{fmt}"
+    period = run.campaign.name if run.campaign_id else run.period_name
+    return f"{kind}{official} - {period}{where} - {day:%d-%m-%Y} - số {run.pk}.{fmt}"
 
 
 def report_file_write(
     *,
-    campaign: Campaign,
+    campaign: Campaign | None = None,
     path: Path,
     fmt: str = "xlsx",
     variant: str = "internal",
     unit: Unit | None = None,
     run_id: int | None = None,
     progress=None,
+    year: int | None = None,
+    root: Unit | None = None,
 ) -> None:
     """Write one report file at `path` and read it back; raises if it is not whole.
+
+    A round's report (`campaign`), or a year's (`year`, of `root` or of every root).
 
     The data is read in one snapshot; the PDF is converted from the DOCX after it closes (the
     conversion can take a while and needs no database).
@@ -231,7 +246,7 @@ def report_file_write(
         with open(path, "wb") as out, snapshot():
             workbook_write(
                 campaign=campaign, out=out, progress=progress, variant=variant, unit=unit,
-                run_id=run_id,
+                run_id=run_id, year=year, root=root,
             )  # fmt: skip
         if progress:
             with translation.override("vi"):
@@ -240,7 +255,10 @@ def report_file_write(
         return
     docx = path if fmt == "docx" else path.with_suffix(".docx")
     with open(docx, "wb") as out, snapshot():
-        document_write(campaign=campaign, out=out, progress=progress, unit=unit, run_id=run_id)
+        document_write(
+            campaign=campaign, out=out, progress=progress, unit=unit, run_id=run_id, year=year,
+            root=root,
+        )  # fmt: skip
     package_verify(docx)
     if fmt == "pdf":
         if progress:
@@ -255,7 +273,7 @@ def report_run_execute(*, run_id: int) -> bool:
     attempt = report_claim(run_id=run_id)
     if attempt is None:
         return False
-    run = ReportRun.objects.select_related("campaign").get(pk=run_id)
+    run = ReportRun.objects.select_related("campaign", "root").get(pk=run_id)
     fmt = run_format(run)
     # Everything is written in a private directory removed at the end, whatever happens.
     workdir = tempfile.TemporaryDirectory(prefix=f"report-{run_id}-")
@@ -264,7 +282,8 @@ def report_run_execute(*, run_id: int) -> bool:
         with _ProgressWriter(run_id, attempt) as writer:
             report_file_write(
                 campaign=run.campaign, path=path, fmt=fmt, variant=run_variant(run),
-                unit=run_unit(run), run_id=run.pk, progress=writer.update,
+                unit=run_unit(run), run_id=run.pk, progress=writer.update, year=run.year,
+                root=run.root,
             )  # fmt: skip
         return _finish(run, attempt, str(path))
     except Superseded:
@@ -294,7 +313,7 @@ def _finish(run: ReportRun, attempt: int, path: str) -> bool:
     checksum = _sha256(path)
     with open(path, "rb") as f:
         name = default_storage.save(
-            report_upload_to(run, f"bao-cao-{run.campaign.slug}.{run_format(run)}"), File(f)
+            report_upload_to(run, f"bao-cao-{run.slug}.{run_format(run)}"), File(f)
         )
     done = _owned(run.pk, attempt).update(
         status=ReportStatus.DONE,
@@ -379,7 +398,9 @@ def report_requeue_stale(*, now: datetime.datetime | None = None) -> RequeueResu
 def reports_schedule(*, today: datetime.date | None = None) -> list[ReportRun]:
     """The nightly compile: every open campaign, and each closed campaign once after it closes."""
     today = today or timezone.localdate()
-    busy = ReportRun.objects.filter(status__in=[ReportStatus.PENDING, ReportStatus.RUNNING])
+    # Year runs have no campaign: a NULL in a NOT IN would exclude every campaign.
+    runs_of_rounds = ReportRun.objects.filter(campaign__isnull=False)
+    busy = runs_of_rounds.filter(status__in=[ReportStatus.PENDING, ReportStatus.RUNNING])
     runs = []
     for campaign in Campaign.objects.filter(
         status=CampaignStatus.OPEN, closes_on__gte=today
@@ -387,7 +408,7 @@ def reports_schedule(*, today: datetime.date | None = None) -> list[ReportRun]:
         runs.append(report_request(campaign=campaign, reason="nightly"))
     closed = Campaign.objects.filter(
         Q(status=CampaignStatus.CLOSED) | Q(status=CampaignStatus.OPEN, closes_on__lt=today)
-    ).exclude(pk__in=ReportRun.objects.filter(params__reason="closed").values("campaign_id"))
+    ).exclude(pk__in=runs_of_rounds.filter(params__reason="closed").values("campaign_id"))
     for campaign in closed:
         runs.append(report_request(campaign=campaign, reason="closed"))
     return runs

@@ -40,12 +40,16 @@ def report_list(request):
     form = ReportRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         fmt, variant = form.format_and_variant
-        run = services.report_request(
-            campaign=form.cleaned_data["campaign"], user=request.user, fmt=fmt, variant=variant
-        )
+        try:
+            run = services.report_request(
+                **form.period, user=request.user, fmt=fmt, variant=variant
+            )
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:list")
         messages.success(request, _("The report has been requested; it is being compiled."))
         return redirect("reports:detail", pk=run.pk)
-    runs = ReportRun.objects.select_related("campaign", "requested_by", "locked_by")[:50]
+    runs = ReportRun.objects.select_related("campaign", "root", "requested_by", "locked_by")[:50]
     status = 400 if form.errors else 200
     return render(
         request, "reports/report_list.html", {"runs": runs, "form": form, "unit": None},
@@ -61,14 +65,17 @@ def _unit_report_list(request):
     form = ReportRequestForm(request.POST or None, kinds=UNIT_KINDS)
     if request.method == "POST" and form.is_valid():
         fmt, variant = form.format_and_variant
-        run = services.report_request(
-            campaign=form.cleaned_data["campaign"], user=request.user, fmt=fmt, variant=variant,
-            unit=unit,
-        )  # fmt: skip
+        try:
+            run = services.report_request(
+                **form.period, user=request.user, fmt=fmt, variant=variant, unit=unit
+            )
+        except services.ReportError as exc:
+            messages.error(request, str(exc))
+            return redirect("reports:list")
         messages.success(request, _("The report has been requested; it is being compiled."))
         return redirect("reports:detail", pk=run.pk)
     runs = ReportRun.objects.filter(params__unit_id=unit.pk).select_related(
-        "campaign", "requested_by", "locked_by"
+        "campaign", "root", "requested_by", "locked_by"
     )[:50]
     status = 400 if form.errors else 200
     return render(
@@ -80,7 +87,9 @@ def _unit_report_list(request):
 @require_GET
 @login_required
 def report_detail(request, pk: int):
-    run = _visible_run(request, pk, ReportRun.objects.select_related("campaign", "requested_by"))
+    run = _visible_run(
+        request, pk, ReportRun.objects.select_related("campaign", "root", "requested_by")
+    )
     return render(
         request,
         "reports/report_detail.html",
@@ -114,7 +123,7 @@ def report_progress(request, pk: int):
 @require_GET
 @login_required
 def report_download(request, pk: int):
-    run = _visible_run(request, pk, ReportRun.objects.select_related("campaign"))
+    run = _visible_run(request, pk, ReportRun.objects.select_related("campaign", "root"))
     if run.status != ReportStatus.DONE or not run.file:
         raise Http404(_("This report has no file yet."))
     try:

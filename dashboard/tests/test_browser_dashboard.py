@@ -37,13 +37,14 @@ def test_every_chart_is_drawn_beside_its_table(browser, live_server, settings):
 
     drawn = WebDriverWait(browser, 20).until(
         lambda d: d.execute_script(
-            "return window.Chart && Object.keys(Chart.instances).length >= 6"
+            "return window.Chart && Object.keys(Chart.instances).length >= 7"
             " && Object.keys(Chart.instances).length"
         )
     )
-    assert drawn == 6
+    assert drawn == 7  # the six of a round, and the trend by year
     canvases = browser.find_elements(By.CSS_SELECTOR, "canvas[role=img][aria-label]")
-    assert len(canvases) == 6 and all(c.size["height"] > 50 for c in canvases)
+    assert len(canvases) == 7 and all(c.size["height"] > 50 for c in canvases)
+    assert browser.find_element(By.ID, "chart-years").size["height"] > 50
     table = browser.find_element(By.ID, "table-units").text
     assert "Phòng Kiểm soát chi" in table and "KBNN Hải Châu" in table
     assert browser.find_element(By.ID, "total-responses").text == "9"

@@ -108,3 +108,23 @@ def test_survey_team_opens_the_records_in_the_admin(team_client, region, model):
     assert team_client.get(reverse(f"admin:organisation_{model}_changelist")).status_code == 200
     if model != "yearlyplan":  # records of what was done: never added or edited by hand
         assert team_client.get(reverse(f"admin:organisation_{model}_add")).status_code == 403
+
+
+def test_the_plan_page_shows_each_units_part_and_the_responses_counted_toward_it(team_client):
+    from reports.tests.recompute import FORMS, Recomputed
+    from reports.tests.years import build_years
+
+    years = build_years(per_unit=3)
+    plan = YearlyPlan.objects.get(year=2025)
+    page = team_client.get(reverse("admin:organisation_yearlyplan_change", args=[plan.pk]))
+    body = page.content.decode()
+    assert page.status_code == 200 and "yearly-plan-progress" in body
+    raw = Recomputed(years.rounds_2025)
+    # P1's part and the responses of P1, P2 and M (both rounds) are counted under M.
+    online_m = raw.slice(
+        lambda r: r.unit.code in ("M", "P1", "P2") and FORMS[r.channel] == "online"
+    )
+    m = years.units["M"]
+    assert f"<td>M</td><td>{m.name}</td><td class='text-end'>25</td>" in body
+    assert f"<td class='text-end'>{len(online_m)}</td>" in body
+    assert "<td>P1</td>" not in body

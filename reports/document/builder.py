@@ -23,7 +23,7 @@ from docx.shared import Cm, Pt
 
 from reports.comparison import Compared, Earlier
 from reports.exporters.base import SMALL_BASE, SMALL_BASE_MARK, small_base, text
-from reports.exporters.context import ProgressCallback, ReportContext
+from reports.exporters.context import ProgressCallback, ReportContext, report_context
 from reports.selectors import interval_bounds
 from surveys.models import Campaign, Unit
 
@@ -208,15 +208,20 @@ def _compared_cells(earlier: Earlier | None, key, now: Compared) -> list[str]:
 
 def document_write(
     *,
-    campaign: Campaign,
+    campaign: Campaign | None = None,
     out: io.BufferedIOBase,
     progress: ProgressCallback | None = None,
     unit: Unit | None = None,
     run_id: int | None = None,
+    year: int | None = None,
+    root: Unit | None = None,
 ) -> None:
     """Write the written report (DOCX) of the campaign, or of a unit's subtree, to `out`."""
     with translation.override("vi"):
-        ctx = ReportContext(campaign, progress, unit=unit, variant="official", run_id=run_id)
+        ctx = report_context(
+            campaign=campaign, year=year, root=root, progress=progress, unit=unit,
+            variant="official", run_id=run_id,
+        )  # fmt: skip
         ctx.progress(0, "Tổng hợp số liệu")
         f = Figures(ctx)
         w = _Writer()
@@ -261,7 +266,7 @@ def _front(w: _Writer, ctx: ReportContext) -> None:
     w.para("BÁO CÁO", bold=True, size=14, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=0)
     w.para(
         f"Kết quả khảo sát sự hài lòng của tổ chức, cá nhân đối với sự phục vụ của "
-        f"{root.name if root else 'Kho bạc Nhà nước'} – {ctx.campaign.name}",
+        f"{root.name if root else 'Kho bạc Nhà nước'} – {_period_name(ctx)}",
         bold=True,
         size=14,
         align=WD_ALIGN_PARAGRAPH.CENTER,
@@ -270,8 +275,14 @@ def _front(w: _Writer, ctx: ReportContext) -> None:
     w.para("———————", align=WD_ALIGN_PARAGRAPH.CENTER, space_after=8)
 
 
+def _period_name(ctx: ReportContext) -> str:
+    """The round's name, or the year and its rounds."""
+    if not ctx.is_year:
+        return ctx.campaign.name
+    return f"Năm {ctx.year} ({', '.join(c.name for c in ctx.campaigns)})"
+
+
 def _method(w: _Writer, ctx: ReportContext, f: Figures) -> None:
-    c = ctx.campaign
     w.heading("I. MỤC ĐÍCH, PHƯƠNG PHÁP KHẢO SÁT")
     w.heading("1. Mục đích")
     w.para(
@@ -281,7 +292,7 @@ def _method(w: _Writer, ctx: ReportContext, f: Figures) -> None:
     )
     w.heading("2. Phạm vi, thời gian, phương pháp")
     w.para(
-        f"Thời gian khảo sát: từ ngày {c.opens_on:%d/%m/%Y} đến ngày {c.closes_on:%d/%m/%Y}; "
+        f"Thời gian khảo sát: từ ngày {ctx.opens_on:%d/%m/%Y} đến ngày {ctx.closes_on:%d/%m/%Y}; "
         f"số đơn vị được khảo sát: {vi_count(len(ctx.units))}."
     )
     w.para(

@@ -118,16 +118,14 @@ class Figures:
     def quotas(self) -> list[FormQuota]:
         """Required respondents, responses and transactions per form (sums over the units)."""
         sums: dict[str, list[int]] = defaultdict(lambda: [0, 0, 0])
-        for p in selectors.quota_progress(
-            campaign=self.ctx.campaign, response_rows=self.ctx.response_rows, units=self.ctx.units
-        ):
+        for p in self.ctx.quota_progress:
             sums[p.form][0] += p.minimum or 0
             sums[p.form][1] += p.counted
             sums[p.form][2] += p.transactions or 0
         return [FormQuota(f, form_label(f), *sums[f]) for f in Form.values]
 
     def followups(self) -> list[FollowUpLine]:
-        qs = FollowUp.objects.filter(campaign=self.ctx.campaign).select_related("unit")
+        qs = FollowUp.objects.filter(campaign__in=self.ctx.campaigns).select_related("unit")
         if self.ctx.unit_ids is not None:
             qs = qs.filter(unit_id__in=self.ctx.unit_ids)
         day = self.ctx.generated_at.date()

@@ -75,7 +75,8 @@ class RawDataSheet(StreamedSheet):
             f"SELECT r.id, r.unit_id, r.respondent_group_id, r.channel, {day}{pivots} "
             f"FROM {Response._meta.db_table} r "
             f"LEFT JOIN {Answer._meta.db_table} a ON a.response_id = r.id "
-            f"WHERE r.campaign_id = %s{self.unit_clause(ctx)} GROUP BY r.id ORDER BY r.id"
+            f"WHERE r.campaign_id IN ({', '.join(str(int(c.pk)) for c in ctx.campaigns)})"
+            f"{self.unit_clause(ctx)} GROUP BY r.id ORDER BY r.id"
         )
 
     @staticmethod
@@ -87,7 +88,7 @@ class RawDataSheet(StreamedSheet):
     def fetch(self, ctx) -> Iterator[list[tuple]]:
         """Chunks of pivoted rows from a server-side cursor (PostgreSQL) or a plain one."""
         with connection.chunked_cursor() as cursor:
-            cursor.execute(self.sql(ctx), [ctx.campaign.pk])
+            cursor.execute(self.sql(ctx))
             while chunk := cursor.fetchmany(CHUNK_ROWS):
                 yield chunk
 

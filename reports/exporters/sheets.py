@@ -19,7 +19,6 @@ from reports.selectors import (
     comment_followups,
     comment_rows,
     interval_bounds,
-    quota_progress,
 )
 from surveys.models import Channel, CommentTriage, Form, channel_form
 from surveys.services.corrections import corrected_count
@@ -117,13 +116,20 @@ VARIANT_NAMES = {"official": "Bản chính thức (gửi Sở Nội vụ)", "int
 
 
 def title_block(ctx) -> list[tuple]:
-    """Whose report, which round and period, when and by which run it was compiled."""
+    """Whose report, which round (or year and its rounds) and period, when and by which run."""
     c = ctx.campaign
     root = ctx.root
+    if ctx.is_year:
+        rounds = "; ".join(
+            f"{r.name} ({r.opens_on:%d/%m/%Y} – {r.closes_on:%d/%m/%Y})" for r in ctx.campaigns
+        )
+        when = [("Năm khảo sát", f"Năm {ctx.year}"), ("Các đợt khảo sát", rounds)]
+    else:
+        when = [("Đợt khảo sát", c.name if str(c.year) in c.name else f"{c.name} (năm {c.year})")]
     return [
-        ("Đơn vị báo cáo", root.name if root else ""),
-        ("Đợt khảo sát", c.name if str(c.year) in c.name else f"{c.name} (năm {c.year})"),
-        ("Thời gian khảo sát", f"{c.opens_on:%d/%m/%Y} – {c.closes_on:%d/%m/%Y}"),
+        ("Đơn vị báo cáo", root.name if root else "Kho bạc Nhà nước"),
+        *when,
+        ("Thời gian khảo sát", f"{ctx.opens_on:%d/%m/%Y} – {ctx.closes_on:%d/%m/%Y}"),
         ("Ngày lập báo cáo", ctx.generated_at.strftime("%d/%m/%Y %H:%M")),
         ("Lần lập báo cáo", f"số {ctx.run_id}" if ctx.run_id else "lập bằng lệnh compile_report"),
         ("Loại bản", VARIANT_NAMES.get(ctx.variant, ctx.variant)),
@@ -181,9 +187,14 @@ class SummarySheet(SheetExporter):
             # Audited corrections (surveys.services.corrections): how many responses.
             (
                 "Số phiếu đã hiệu chỉnh (có lưu vết)",
-                Fmt(corrected_count(campaign=ctx.campaign), COUNT),
+                Fmt(sum(corrected_count(campaign=c) for c in ctx.campaigns), COUNT),
             ),
         ]
+        for form, participation in sorted(ctx.yearly_participation.items()):
+            lines.append(
+                (f"Số tham gia Sở Nội vụ giao năm {ctx.year} ({form_label(form)})",
+                 Fmt(participation, COUNT))
+            )  # fmt: skip
         if not ctx.response_total:
             lines.append(("Ghi chú", NO_RESPONSES))
         n, n_overall = counts.total, total.overall.total
@@ -330,24 +341,34 @@ def _compared(earlier, unit_id: int, m: SliceMeasures) -> tuple:
     return (then.rate, then.n, then.change(now), label)
 
 
+COMPARISON_COLUMNS = tuple(
+    column
+    for when in ("đợt trước", "năm trước")
+    for column in (
+        Column(f"Tỷ lệ hài lòng {when} (%)", 12, PERCENT),
+        Column(f"N {when}", 10, COUNT),
+        Column(f"Thay đổi so với {when} (điểm)", 12, PERCENT),
+        Column(f"Ý nghĩa so với {when}", 13),
+    )
+)
+PARENT_CODE = Column("Mã đơn vị cấp trên", 12)
+FORMER_CODES = Column("Gồm đơn vị cũ", 24, wrap=True)
+
+
 @register_sheet
 class UnitSheet(SliceSheet):
+    """One row per unit valid on the period's last day, counting its former units' responses
+    (rolled up through the successor chains; `Gồm đơn vị cũ` lists them)."""
+
     identifier, title, order = "by_unit", "Theo đơn vị", 20
     columns = (
         Column("Mã đơn vị", 12),
         Column("Đơn vị", 36, wrap=True),
         *MEASURE_COLUMNS,
         NOTE,
-        *(
-            column
-            for when in ("đợt trước", "năm trước")
-            for column in (
-                Column(f"Tỷ lệ hài lòng {when} (%)", 12, PERCENT),
-                Column(f"N {when}", 10, COUNT),
-                Column(f"Thay đổi so với {when} (điểm)", 12, PERCENT),
-                Column(f"Ý nghĩa so với {when}", 13),
-            )
-        ),
+        PARENT_CODE,
+        FORMER_CODES,
+        *COMPARISON_COLUMNS,
     )
 
     def slices(self, ctx):
@@ -358,9 +379,32 @@ class UnitSheet(SliceSheet):
             m = ctx.measures(ctx.by_unit, unit.pk)
             yield (
                 *row,
+                ctx.parent_code(unit),
+                ", ".join(ctx.former_codes.get(unit.pk, ())),
                 *_compared(ctx.previous_round, unit.pk, m),
                 *_compared(ctx.previous_year, unit.pk, m),
             )
+
+
+@register_sheet
+class ParentSheet(SliceSheet):
+    """`Theo đơn vị cấp trên`: one row per unit with units under it, totalling its subtree."""
+
+    identifier, title, order = "by_parent", "Theo đơn vị cấp trên", 25
+    columns = (
+        Column("Mã đơn vị", 12),
+        Column("Đơn vị", 36, wrap=True),
+        PARENT_CODE,
+        Column("Số đơn vị trong báo cáo", 12, COUNT),
+        *MEASURE_COLUMNS,
+        NOTE,
+    )
+
+    def slices(self, ctx):
+        return (
+            ((u.code, u.name, ctx.parent_code(u), n), ctx.measures(ctx.by_parent, u.pk))
+            for u, n in ctx.parents
+        )
 
 
 @register_sheet
@@ -455,8 +499,7 @@ class QuotaSheet(SheetExporter):
     )
 
     def rows(self, ctx):
-        for p in quota_progress(campaign=ctx.campaign, response_rows=ctx.response_rows,
-                                units=ctx.units):  # fmt: skip
+        for p in ctx.quota_progress:
             yield (p.unit.code, p.unit.name, form_label(p.form), p.minimum, p.counted,
                    p.reached_rate, p.transactions, p.response_rate)  # fmt: skip
 
@@ -488,7 +531,7 @@ class CommentSheet(StreamedSheet):
         return (0, datetime.date(2000, 1, 1), *(["x"] * 8))
 
     def xml_rows(self, ctx, styles):
-        followups = comment_followups(campaign=ctx.campaign)
+        followups = comment_followups(campaign=ctx.scope)
         wrap = styles[6]  # the template's wrapped text cell
         # The wrapped columns, in order: unit name, channel, group, comment, status, follow-ups.
         wrapped = [self.columns[i] for i in (3, 4, 5, 6, 8, 9)]
@@ -503,7 +546,7 @@ class CommentSheet(StreamedSheet):
         triage = {value: inline(str(label)) for value, label in CommentTriage.choices}
         no_followup = inline("Chưa có", wrap) + inline("", wrap)
         date_style = styles[1]
-        rows = comment_rows(campaign=ctx.campaign, unit_ids=ctx.unit_ids).iterator(
+        rows = comment_rows(campaign=ctx.scope, unit_ids=ctx.unit_ids).iterator(
             chunk_size=CHUNK_ROWS
         )
         while chunk := list(itertools.islice(rows, CHUNK_ROWS)):

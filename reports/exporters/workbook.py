@@ -21,7 +21,7 @@ from surveys.models import Campaign, Unit
 
 from . import streamed
 from .base import FONT_NAME, registered_sheets
-from .context import ProgressCallback, ReportContext
+from .context import ProgressCallback, report_context
 from .streamed import StreamedSheet
 
 # Sheet XML compresses very well; level 1 is much faster than the default for a few % of size.
@@ -126,14 +126,19 @@ class _Progress:
 
 def workbook_write(
     *,
-    campaign: Campaign,
+    campaign: Campaign | None = None,
     out: io.BufferedIOBase,
     progress: ProgressCallback | None = None,
     variant: str = "internal",
     unit: Unit | None = None,
     run_id: int | None = None,
+    year: int | None = None,
+    root: Unit | None = None,
 ) -> None:
     """Write the campaign's workbook (xlsx) to the binary file `out`.
+
+    With `year` instead of `campaign`: the year's workbook across every non-draft round of
+    that year (of `root`, or of every root), quotas against the yearly plan.
 
     `variant`: "internal" (every sheet) or "official" (the summary sheets, for Sở Nội vụ);
     `unit`: limit the report to that unit's subtree. Call it inside `snapshot()` so every
@@ -141,7 +146,10 @@ def workbook_write(
     second; the note names the sheet being written.
     """
     with translation.override("vi"):
-        ctx = ReportContext(campaign, progress, unit=unit, variant=variant, run_id=run_id)
+        ctx = report_context(
+            campaign=campaign, year=year, root=root, progress=progress, unit=unit,
+            variant=variant, run_id=run_id,
+        )  # fmt: skip
         sheets = registered_sheets(variant=variant, unit=unit is not None)
         track = _Progress(ctx.progress, [s.weight for s in sheets])
         track.step(0, 0, "Tổng hợp số liệu", force=True)

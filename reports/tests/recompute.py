@@ -39,23 +39,25 @@ class Recomputed:
     """Answers of a campaign as plain lists, and the report's measures for any slice of them."""
 
     def __init__(self, campaign):
-        # The questions the round's answers refer to (not what the round points at now): a
-        # report must count what was answered.
-        answered = Answer.objects.filter(response__campaign=campaign).values("question_id")
+        # One round, or a list of rounds (a year). The questions the answers refer to (not
+        # what the round points at now): a report must count what was answered.
+        rounds = [campaign] if not isinstance(campaign, list | tuple) else list(campaign)
+        campaign = [c.pk for c in rounds]
+        answered = Answer.objects.filter(response__campaign__in=campaign).values("question_id")
         asked = (
             Question.objects.filter(pk__in=answered)
-            if Response.objects.filter(campaign=campaign).exists()
-            else Question.objects.filter(questionnaire=campaign.questionnaire)
+            if Response.objects.filter(campaign__in=campaign).exists()
+            else Question.objects.filter(questionnaire=rounds[-1].questionnaire)
         )
         self.questions = list(asked.order_by("sort_order"))
         self.responses = {
             r.pk: r
-            for r in Response.objects.filter(campaign=campaign).select_related(
-                "unit", "respondent_group"
+            for r in Response.objects.filter(campaign__in=campaign).select_related(
+                "unit__successor", "respondent_group"
             )
         }
         self.answers = defaultdict(dict)  # response id -> {question id: score}
-        for rid, qid, score in Answer.objects.filter(response__campaign=campaign).values_list(
+        for rid, qid, score in Answer.objects.filter(response__campaign__in=campaign).values_list(
             "response_id", "question_id", "score"
         ):
             self.answers[rid][qid] = score
@@ -141,3 +143,25 @@ class Recomputed:
 
 
 CHANNEL_ORDER = list(Channel.values)
+
+
+def carried_by(unit, day):
+    """The unit that carries `unit`'s history on `day` (DESIGN.md, roll-up through
+    reorganisations), walked here on the model objects, independently of surveys.tree: follow
+    `successor` to the first unit valid that day; a chain reaching none ends at its last unit
+    begun by then (a split unit keeps its own history)."""
+
+    def valid(u):
+        return (u.valid_from is None or u.valid_from <= day) and (
+            u.valid_to is None or day <= u.valid_to
+        )
+
+    keep, seen = unit, set()
+    while unit is not None and unit.pk not in seen:
+        if valid(unit):
+            return unit
+        if unit.valid_from is None or unit.valid_from <= day:
+            keep = unit
+        seen.add(unit.pk)
+        unit = unit.successor
+    return keep

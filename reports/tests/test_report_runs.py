@@ -153,6 +153,8 @@ def test_nightly_schedule_compiles_open_campaigns_and_closed_ones_once(
     open_campaign = factories.make_campaign([unit])
     closed = factories.make_campaign([unit], status=CampaignStatus.CLOSED)
     factories.make_campaign([unit], status=CampaignStatus.DRAFT)
+    # A year run pending has no campaign: its NULL must not hide every campaign (NOT IN).
+    ReportRun.objects.create(year=closed.year, params={"reason": "closed"})
     with django_capture_on_commit_callbacks(execute=False):
         first = services.reports_schedule()
         assert {(r.campaign_id, r.params["reason"]) for r in first} == {

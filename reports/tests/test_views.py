@@ -185,3 +185,31 @@ def test_a_unit_manager_compiles_and_downloads_their_units_report_only(
         for name in ("detail", "progress", "download"):
             assert client.get(reverse(f"reports:{name}", args=[run.pk])).status_code == 403
     assert client.post(reverse("reports:lock", args=[mine.pk])).status_code == 403
+
+
+def test_leadership_requests_the_years_report_from_the_page(
+    client, db, media, django_capture_on_commit_callbacks
+):
+    from reports.tests.years import build_years
+
+    years = build_years(per_unit=1)
+    client.force_login(factories.leadership())
+    page = client.get(reverse("reports:list")).content.decode()
+    assert f'value="2025-{years.root.pk}"' in page and "Năm 2025 – KBNN khu vực XIII" in page
+    bad = client.post(reverse("reports:list"), {"year": "1999-1", "kind": "xlsx-official"})
+    assert bad.status_code == 400 and "Vui lòng chọn một năm" in bad.content.decode()
+    assert client.post(reverse("reports:list"), {"kind": "docx"}).status_code == 400
+    assert not ReportRun.objects.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("reports:list"), {"year": f"2025-{years.root.pk}", "kind": "xlsx-official"}
+        )
+    run = ReportRun.objects.get()
+    assert (run.campaign, run.year, run.root) == (None, 2025, years.root)
+    assert run.status == ReportStatus.DONE, run.error
+    assert "Năm 2025" in client.get(response.url).content.decode()
+    download = client.get(reverse("reports:download", args=[run.pk]))
+    assert quote("Năm 2025") in download["Content-Disposition"]
+    wb = openpyxl.load_workbook(io.BytesIO(b"".join(download.streaming_content)))
+    codes = [r[0] for r in wb["Theo đơn vị"].iter_rows(min_row=2, values_only=True)]
+    assert "M" in codes and "P1" not in codes

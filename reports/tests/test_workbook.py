@@ -16,7 +16,7 @@ from django.core.management.base import CommandError
 from conftest import service_missing
 from reports.exporters import rawdata, streamed, workbook_write
 from reports.tests.dataset import build_dataset
-from reports.tests.recompute import CHANNEL_ORDER, FORMS, Recomputed
+from reports.tests.recompute import CHANNEL_ORDER, FORMS, Recomputed, carried_by
 from surveys.models import Form, Quota
 from surveys.tests import factories
 
@@ -24,6 +24,7 @@ SHEETS = [
     "Tổng hợp",
     "Biểu đồ",
     "Theo đơn vị",
+    "Theo đơn vị cấp trên",
     "Theo tiêu chí",
     "Theo nhóm khách hàng",
     "Theo kênh",
@@ -87,13 +88,17 @@ def test_every_figure_matches_a_recomputation_from_raw_answers(tmp_path):
 
     header, rows = _table(wb["Theo đơn vị"])
     assert header[: len(UNIT_HEADERS)] == UNIT_HEADERS
-    # The period's units, also without responses; never a unit outside the period.
-    assert [r["Mã đơn vị"] for r in rows] == ["A", "OLD", "NEW", "EMPTY"]
+    # The units valid on the last day, also without responses; never a unit outside the
+    # period; OLD's responses are counted under its successor NEW (roll-up).
+    assert [r["Mã đơn vị"] for r in rows] == ["A", "NEW", "EMPTY"]
+    assert [r["Gồm đơn vị cũ"] or "" for r in rows] == ["", "OLD", ""]
+    last_day = data.campaign.closes_on
     for row in rows:
-        rids = raw.slice(lambda r, code=row["Mã đơn vị"]: r.unit.code == code)
+        rids = raw.slice(lambda r, code=row["Mã đơn vị"]: carried_by(r.unit, last_day).code == code)
         _same(row, raw.measures(rids), row["Mã đơn vị"])
         checked += 1
-    assert rows[3]["Số phiếu"] == 0 and rows[3]["Tỷ lệ hài lòng (%)"] is None
+    assert rows[1]["Số phiếu"] == len(raw.slice(lambda r: r.unit.code in ("OLD", "NEW")))
+    assert rows[2]["Số phiếu"] == 0 and rows[2]["Tỷ lệ hài lòng (%)"] is None
 
     _, rows = _table(wb["Theo nhóm khách hàng"])
     assert [r["Nhóm khách hàng"] for r in rows] == [g.name for g in data.groups]
@@ -130,7 +135,7 @@ def test_every_figure_matches_a_recomputation_from_raw_answers(tmp_path):
     total = raw.measures(everyone)
     summary = {r[0]: r for r in wb["Tổng hợp"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Số phiếu"][1] == len(everyone)
-    assert summary["Số đơn vị"][1] == 4
+    assert summary["Số đơn vị"][1] == 3
     assert summary["Chỉ số hài lòng (%) (trung bình các khía cạnh)"][1] == pytest.approx(
         total["Chỉ số hài lòng (%)"]
     )
@@ -152,17 +157,24 @@ def test_every_figure_matches_a_recomputation_from_raw_answers(tmp_path):
     assert summary["Tỷ lệ bình thường (%)"][1] == pytest.approx(total["Tỷ lệ bình thường (%)"])
     assert summary["Điểm bình quân"][1] == pytest.approx(total["Điểm bình quân"])
     for unit in data.units:  # the table the chart plots
-        rate = raw.measures(raw.slice(lambda r, u=unit: r.unit_id == u.pk))["Tỷ lệ hài lòng (%)"]
+        if unit == data.old_unit:
+            assert unit.name not in summary  # counted under its successor
+            continue
+        rate = raw.measures(raw.slice(lambda r, u=unit: carried_by(r.unit, last_day) == u))[
+            "Tỷ lệ hài lòng (%)"
+        ]
         assert summary[unit.name][1] == pytest.approx(rate)
 
     _, rows = _table(wb["Chỉ tiêu"])
     quotas = {(q.unit.code, q.form): q.minimum for q in Quota.objects.select_related("unit")}
-    assert len(rows) == 4 * 2
+    assert len(rows) == 3 * 2
     for row in rows:
         form = "online" if row["Hình thức"] == "Trực tuyến" else "direct"
         counted = len(
             raw.slice(
-                lambda r, c=row["Mã đơn vị"], f=form: r.unit.code == c and FORMS[r.channel] == f
+                lambda r, c=row["Mã đơn vị"], f=form: (
+                    carried_by(r.unit, last_day).code == c and FORMS[r.channel] == f
+                )
             )
         )
         minimum = quotas.get((row["Mã đơn vị"], form))

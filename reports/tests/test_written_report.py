@@ -13,7 +13,7 @@ from django.core.management import call_command
 
 from followups.models import FollowUpStatus
 from reports.tests.dataset import build_dataset
-from reports.tests.recompute import FORMS, Recomputed
+from reports.tests.recompute import FORMS, Recomputed, carried_by
 from surveys.models import Answer, Campaign, CampaignStatus, Channel, Response, Unit
 from surveys.tests import factories
 
@@ -112,9 +112,11 @@ def test_every_figure_of_the_written_report_matches_a_recomputation(tmp_path):
         ], label
 
     units = _rows(document, "Đơn vị")
-    assert list(units) == [u.name for u in data.units]
-    for unit in data.units:
-        check(units, unit.name, raw.slice(lambda r, u=unit: r.unit_id == u.pk))
+    listed = [u for u in data.units if u != data.old_unit]  # OLD is counted under NEW
+    assert list(units) == [u.name for u in listed]
+    day = data.campaign.closes_on
+    for unit in listed:
+        check(units, unit.name, raw.slice(lambda r, u=unit: carried_by(r.unit, day) == u))
     groups = _rows(document, "Nhóm khách hàng")
     for group in data.groups:
         check(groups, group.name, raw.slice(lambda r, g=group: r.respondent_group_id == g.pk))
@@ -166,7 +168,8 @@ def test_comparison_with_the_previous_round_through_the_successor(tmp_path):
     tables = [t for t in document.tables if t.rows[0].cells[0].text == "Đơn vị"]
     compared = {r.cells[0].text: [c.text for c in r.cells] for r in tables[1].rows[1:]}
     raw = Recomputed(data.campaign)
-    rids = raw.slice(lambda r: r.unit_id == data.new_unit.pk)
+    # NEW counts its own responses and those of OLD, its predecessor within the round.
+    rids = raw.slice(lambda r: r.unit_id in (data.new_unit.pk, data.old_unit.pk))
     now = raw.measures(rids)["Tỷ lệ hài lòng (%)"]
     # The successor carries the old unit's history (3 forms × 10 criteria, all satisfied).
     row = compared[data.new_unit.name]
@@ -174,7 +177,7 @@ def test_comparison_with_the_previous_round_through_the_successor(tmp_path):
     change = now - 100.0
     sign = "+" if change > 0 else "-" if change < 0 else ""
     assert row[3].startswith(f"{sign}{vi(abs(change))} điểm")
-    assert compared[data.old_unit.name][2:4] == ["—", "—"]  # no earlier round of its own
+    assert data.old_unit.name not in compared  # rolled up into NEW
     # The workbook's `Theo đơn vị` carries the same comparison.
     path = tmp_path / "r.xlsx"
     call_command("compile_report", campaign=data.campaign.slug, out=str(path), no_progress=True)
@@ -185,7 +188,8 @@ def test_comparison_with_the_previous_round_through_the_successor(tmp_path):
     assert new["Thay đổi so với đợt trước (điểm)"] == pytest.approx(change)
     assert new["Ý nghĩa so với đợt trước"] in ("đáng kể", "không đáng kể")
     assert new["Tỷ lệ hài lòng năm trước (%)"] is None  # no round 1 in 2025
-    assert by_code[data.old_unit.code]["N đợt trước"] is None
+    assert data.old_unit.code not in by_code
+    assert new["Gồm đơn vị cũ"] == ", ".join(sorted([data.old_unit.code, data.outside_unit.code]))
     assert Campaign.objects.get(slug="dot-truoc").name in _all_text(document)
 
 
@@ -225,8 +229,8 @@ def test_official_workbook_holds_the_summary_sheets_only(tmp_path):
                  no_progress=True)  # fmt: skip
     wb = openpyxl.load_workbook(path)
     assert wb.sheetnames == [
-        "Tổng hợp", "Biểu đồ", "Theo đơn vị", "Theo tiêu chí", "Theo nhóm khách hàng",
-        "Theo kênh", "Chỉ tiêu",
+        "Tổng hợp", "Biểu đồ", "Theo đơn vị", "Theo đơn vị cấp trên", "Theo tiêu chí",
+        "Theo nhóm khách hàng", "Theo kênh", "Chỉ tiêu",
     ]  # fmt: skip
     summary = {r[0]: r for r in wb["Tổng hợp"].iter_rows(values_only=True) if r and r[0]}
     assert summary["Loại bản"][1].startswith("Bản chính thức")

@@ -62,6 +62,19 @@
     },
     options: { scales: { y: percentAxis } }
   });
+  if (data.years) {
+    draw("chart-years", {
+      type: "bar",
+      data: {
+        labels: data.years.labels,
+        datasets: [
+          { label: data.years.indexLabel, data: data.years.index, backgroundColor: "#0d6efd" },
+          { label: data.years.pooledLabel, data: data.years.pooled, backgroundColor: "#fd7e14" }
+        ]
+      },
+      options: { scales: { y: percentAxis } }
+    });
+  }
   draw("chart-channels", { type: "doughnut", data: { labels: data.channels.labels, datasets: [{ data: data.channels.responses }] } });
   draw("chart-groups", { type: "doughnut", data: { labels: data.groups.labels, datasets: [{ data: data.groups.responses }] } });
   draw("chart-days", {
