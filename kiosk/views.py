@@ -149,13 +149,13 @@ def _json(outcome: services.KioskOutcome, *, next_token: str = "") -> JsonRespon
 def kiosk_answer(request: HttpRequest) -> HttpResponse:
     if request.META.get(KIOSK_HEADER) != "1":
         return JsonResponse({"ok": False, "reason": "invalid", "message": ""}, status=400)
-    kiosk = kiosk_from_request(request)
-    if kiosk is None:
+    credential = credential_read(request)
+    if credential is None:
         outcome = services.KioskOutcome(403, "revoked", _("This tablet is no longer enrolled."))
         return _json(outcome)
     now = timezone.now()
-    outcome = services.kiosk_answer_submit(kiosk=kiosk, data=request.POST, now=now)
-    next_token = form_token(kiosk.public_id.hex, now) if outcome.stored else ""
+    outcome = services.kiosk_answer_submit(credential=credential, data=request.POST, now=now)
+    next_token = form_token(credential[0], now) if outcome.stored else ""
     return _json(outcome, next_token=next_token)
 
 
