@@ -10,17 +10,17 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import F, Q, Value
+from django.db.models import Exists, F, Q, Value
 from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from surveys.forms import answers_read
-from surveys.models import Campaign, Channel, RefusalReason, Unit
+from surveys.models import Campaign, Channel, ConfigStamp, RefusalReason, Unit
 from surveys.rules import campaign_open_on
 from surveys.services import SubmissionError, refusal_record, response_submit
-from surveys.snapshots import campaign_snapshot
+from surveys.snapshots import campaign_snapshot, campaign_snapshot_unconfirmed
 
 from .credentials import form_duration, token_hash
 from .models import Kiosk, KioskAnswer
@@ -153,17 +153,21 @@ class _KioskChanged(Exception):
     """The kept KioskRef no longer matches the row (revoked, bound again, moved)."""
 
 
-def _pace_and_link(ref: KioskRef, now: datetime.datetime):
+def _pace_and_link(ref: KioskRef, now: datetime.datetime, config_token: str | None):
     """The kiosk's own writes in the answer's transaction (response_submit's in_transaction).
 
     One UPDATE takes one answer from the device's allowance and records the contact, on the
-    condition that the kiosk is still the one kept (credential version, round, unit) and not
-    revoked: the credential, revocation and pace checks are that one query. One answer per
-    KIOSK_ANSWER_INTERVAL_SECONDS, with up to KIOSK_ANSWER_BURST at once (the answers a dropped
-    connection kept): generic cell rate algorithm on `pace_at`, the theoretical time of the
-    next answer. Measured: folding the lookup, revocation and pace into it (with KioskRef)
-    and writing them in the response's transaction without a savepoint took a kiosk answer
-    from 10 queries to 7 (kiosk/tests/test_queries.py; bench figures in the README).
+    condition that the kiosk is still the one kept (credential version, round, unit), not
+    revoked, and, given `config_token`, that the campaign snapshot the answer was checked
+    against is still current: the credential, revocation, pace and snapshot checks are that
+    one query. One answer per KIOSK_ANSWER_INTERVAL_SECONDS, with up to KIOSK_ANSWER_BURST at
+    once (the answers a dropped connection kept): generic cell rate algorithm on `pace_at`,
+    the theoretical time of the next answer.
+
+    Measured (kiosk/tests/test_queries.py; bench/submit.py --kiosk in the README): the kiosk
+    lookup, revocation and pace folded into this update, written in the response's own
+    transaction (no savepoint), took a kiosk answer from 10 queries to 7 and the kiosk from
+    0.78 to 0.93 of the web's rate; the snapshot's token confirmed here too, to 6.
     """
     interval = datetime.timedelta(seconds=settings.KIOSK_ANSWER_INTERVAL_SECONDS)
     tolerance = interval * max(settings.KIOSK_ANSWER_BURST - 1, 0)
@@ -178,11 +182,16 @@ def _pace_and_link(ref: KioskRef, now: datetime.datetime):
             revoked_at=None,
             enrolled_at__isnull=False,
         )
-        taken = kept.filter(Q(pace_at__isnull=True) | Q(pace_at__lte=now + tolerance)).update(
+        paced = kept.filter(Q(pace_at__isnull=True) | Q(pace_at__lte=now + tolerance))
+        if config_token is not None:
+            paced = paced.filter(Exists(ConfigStamp.objects.filter(pk=1, token=config_token)))
+        taken = paced.update(
             pace_at=Greatest(Coalesce(F("pace_at"), Value(now)), Value(now)) + interval,
             last_contact_at=now,
         )
         if not taken:
+            if config_token is not None:
+                raise _KioskChanged  # read everything again, confirmed (rare: seldom changes)
             pace_at = kept.values_list("pace_at", flat=True).first()
             if pace_at is None:
                 raise _KioskChanged
@@ -223,9 +232,10 @@ def kiosk_answer_submit(
     (answers kept offline meanwhile). Too fast for the device's pace: not stored, the page
     keeps it and sends it again later (429).
 
-    Queries of a stored answer: the campaign's token, then one transaction (the response, its
-    answers, the pace update, the kiosk link); the kiosk is read only when this process has
-    not kept it (KioskRef) or when the pace update finds it changed.
+    Queries of a stored answer: one transaction (the response, its answers, the pace update,
+    the kiosk link). The kiosk (KioskRef) and the campaign snapshot are what this process
+    keeps, confirmed by the pace update; they are read (the snapshot through its token) when
+    not kept or when that update finds them changed.
     """
     now = now or timezone.now()
     try:
@@ -247,10 +257,21 @@ def kiosk_answer_submit(
     return KioskOutcome(503)
 
 
+def _refused(campaign: Campaign, exc: SubmissionError, now: datetime.datetime) -> KioskOutcome:
+    if not campaign_open_on(campaign, timezone.localdate(now)):
+        return _refused_closed(campaign, _("The survey round closed before this answer arrived."))
+    if not campaign.accepts_channel(Channel.KIOSK) or "unit" in exc.errors:
+        return _refused_closed(campaign, _("This round no longer takes answers from this tablet."))
+    refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
+    return KioskOutcome(400, "invalid", _("Please check the answers marked."), errors=exc.errors)
+
+
 def _answer_store(
     ref: KioskRef, key: uuid.UUID, data: Mapping[str, str], now: datetime.datetime, *, fresh: bool
 ) -> KioskOutcome:
-    snapshot = campaign_snapshot(ref.campaign_slug)
+    kept = None if fresh else campaign_snapshot_unconfirmed(ref.campaign_slug)
+    # Unconfirmed: the pace update confirms its token in the answer's transaction.
+    snapshot, config_token = kept or (campaign_snapshot(ref.campaign_slug), None)
     if snapshot is None or snapshot.campaign.pk != ref.campaign.pk:
         if not fresh:
             raise _KioskChanged  # the round's slug may have changed since the kiosk was kept
@@ -262,6 +283,8 @@ def _answer_store(
     group = next((g for g in snapshot.groups if str(g.pk) == posted_group), None)
     answers, answer_errors = answers_read(data, list(snapshot.questions))  # the web's rule
     if answer_errors:
+        if config_token is not None:
+            raise _KioskChanged  # a refusal is decided on a confirmed snapshot only
         refusal_record(campaign=snapshot.campaign, reason=RefusalReason.INVALID)
         return KioskOutcome(
             400, "invalid", _("Please check the answers marked."), errors=answer_errors
@@ -281,7 +304,7 @@ def _answer_store(
             duration_seconds=form_duration(ref.public_id, str(data.get("t", "")), now),
             # The pace is taken in the answer's transaction: one commit, and an answer refused
             # for any reason gives its place back.
-            in_transaction=_pace_and_link(ref, now),
+            in_transaction=_pace_and_link(ref, now, config_token),
         )
     except _PaceRefused as refused:
         return KioskOutcome(
@@ -291,19 +314,9 @@ def _answer_store(
             retry_after=max(1, math.ceil(refused.wait)),
         )
     except SubmissionError as exc:
-        campaign = snapshot.campaign
-        if not campaign_open_on(campaign, timezone.localdate(now)):
-            return _refused_closed(
-                campaign, _("The survey round closed before this answer arrived.")
-            )
-        if not campaign.accepts_channel(Channel.KIOSK) or "unit" in exc.errors:
-            return _refused_closed(
-                campaign, _("This round no longer takes answers from this tablet.")
-            )
-        refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
-        return KioskOutcome(
-            400, "invalid", _("Please check the answers marked."), errors=exc.errors
-        )
+        if config_token is not None:
+            raise _KioskChanged from exc  # a refusal is decided on a confirmed snapshot only
+        return _refused(snapshot.campaign, exc, now)
     if not result.created:
         refusal_record(campaign=snapshot.campaign, reason=RefusalReason.REPLAY)
     return KioskOutcome(200, tracking_code=result.response.tracking_code or "")

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from kiosk.services import kiosk_enrolment_renew, kiosk_revoke
-from surveys.models import Response
+from surveys.models import CampaignStatus, Response
 from surveys.snapshots import snapshots_forget
 from surveys.tests.survey_posts import answers_post, page_key, refusals
 
@@ -54,12 +54,13 @@ def test_a_kiosk_answer_costs_the_database_no_more_than_a_web_fill(
     # Web: the token for the form and again for the POST, then BEGIN, response, answers,
     # COMMIT (the thank-you page needs none).
     assert len(web_queries) == 6, "\n".join(q[:150] for q in web_queries)
-    # Kiosk: the token for the POST only (its form token needs no database), the same
-    # transaction, plus the one row that says which kiosk it came from and the pace update
-    # that is also the credential and revocation check. No lookup, no savepoint: 7 (10
-    # before the kiosk was kept and its checks folded into the pace update).
-    assert len(kiosk_queries) == 7, "\n".join(q[:150] for q in kiosk_queries)
-    assert not [q for q in kiosk_queries if q.startswith(('SELECT "kiosk', "SAVEPOINT"))]
+    # Kiosk: the same transaction, plus the one row that says which kiosk it came from and
+    # the pace update that is also the credential, revocation and snapshot check. No lookup,
+    # no savepoint, no token read: 6 (10 before the kiosk was kept and its checks folded into
+    # the pace update; its form token needs no database).
+    assert len(kiosk_queries) == 6, "\n".join(q[:150] for q in kiosk_queries)
+    assert len(kiosk_queries) <= len(web_queries)
+    assert not [q for q in kiosk_queries if q.startswith(("SELECT", "SAVEPOINT"))]
     assert sum(q.startswith('UPDATE "kiosk_kiosk"') for q in kiosk_queries) == 1
 
 
@@ -82,3 +83,24 @@ def test_a_kiosk_kept_by_the_process_is_refused_once_another_tablet_is_bound(cam
     assert old.status_code == 403
     assert kiosk_post(replacement, campaign)[0].status_code == 200
     assert Response.objects.count() == 2
+
+
+def test_a_kept_snapshot_is_confirmed_before_an_answer_is_stored_or_refused(
+    postgres, transactional_db, campaign, unit
+):
+    """The kiosk path uses the campaign snapshot it keeps without reading its token first; the
+    pace update confirms it. A change in between is seen both ways: closing refuses, reopening
+    accepts again, never decided on the stale snapshot."""
+    snapshots_forget()
+    tablet, _kiosk = enrolled_client(campaign, unit)
+    assert kiosk_post(tablet, campaign)[0].status_code == 200  # snapshot kept
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save()  # the trigger changes the token
+    closed, _data = kiosk_post(tablet, campaign)
+    assert closed.status_code == 410 and closed.json()["reason"] == "closed"
+    campaign.status = CampaignStatus.OPEN
+    campaign.save()
+    reopened, _data = kiosk_post(tablet, campaign)
+    assert reopened.status_code == 200, reopened.content
+    assert Response.objects.filter(channel="kiosk").count() == 2
+    assert refusals("kiosk_closed") == 1
