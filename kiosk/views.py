@@ -172,10 +172,12 @@ def kiosk_token(request: HttpRequest) -> HttpResponse:
 
 
 @functools.cache
-def _shell_version() -> str:
-    """Changes whenever an asset the worker keeps changes: the browser then installs the new
-    worker, which the page lets take over between customers."""
-    digest = hashlib.sha256(render_to_string("kiosk/sw.js", {"version": "", "assets": []}).encode())
+def _shell_version(release: str) -> str:
+    """Changes whenever an asset the worker keeps changes, or KIOSK_SHELL_VERSION (`release`):
+    the browser then installs the new worker, which the page lets take over between
+    customers."""
+    digest = hashlib.sha256(release.encode())
+    digest.update(render_to_string("kiosk/sw.js", {"version": "", "assets": []}).encode())
     for asset in SHELL_ASSETS:
         path = finders.find(asset)
         if path:
@@ -187,7 +189,10 @@ def _shell_version() -> str:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from /kiosk/ so that its scope is the kiosk's pages and nothing else."""
-    context = {"version": _shell_version(), "assets": [static(a) for a in SHELL_ASSETS]}
+    context = {
+        "version": _shell_version(settings.KIOSK_SHELL_VERSION),
+        "assets": [static(a) for a in SHELL_ASSETS],
+    }
     response = HttpResponse(
         render_to_string("kiosk/sw.js", context), content_type="text/javascript; charset=utf-8"
     )
