@@ -192,8 +192,8 @@ def _pace_and_link(ref: KioskRef, now: datetime.datetime, config_token: str | No
         if not taken:
             if config_token is not None:
                 raise _KioskChanged  # read everything again, confirmed (rare: seldom changes)
-            pace_at = kept.values_list("pace_at", flat=True).first()
-            if pace_at is None:
+            pace_at = kept.order_by("pk").values_list("pace_at", flat=True).first()
+            if pace_at is None:  # no such row any more (a kept row without a pace is taken)
                 raise _KioskChanged
             raise _PaceRefused((pace_at - now - tolerance).total_seconds())
         KioskAnswer.objects.create(kiosk_id=ref.pk, response=response)
@@ -283,8 +283,8 @@ def _answer_store(
     group = next((g for g in snapshot.groups if str(g.pk) == posted_group), None)
     answers, answer_errors = answers_read(data, list(snapshot.questions))  # the web's rule
     if answer_errors:
-        if config_token is not None:
-            raise _KioskChanged  # a refusal is decided on a confirmed snapshot only
+        if not fresh:
+            raise _KioskChanged  # refusals are decided on the kiosk and snapshot read afresh
         refusal_record(campaign=snapshot.campaign, reason=RefusalReason.INVALID)
         return KioskOutcome(
             400, "invalid", _("Please check the answers marked."), errors=answer_errors
@@ -314,8 +314,8 @@ def _answer_store(
             retry_after=max(1, math.ceil(refused.wait)),
         )
     except SubmissionError as exc:
-        if config_token is not None:
-            raise _KioskChanged from exc  # a refusal is decided on a confirmed snapshot only
+        if not fresh:
+            raise _KioskChanged from exc  # decided on the kiosk and snapshot read afresh
         return _refused(snapshot.campaign, exc, now)
     if not result.created:
         refusal_record(campaign=snapshot.campaign, reason=RefusalReason.REPLAY)

@@ -4,7 +4,9 @@ The token holds the moment the form was rendered and what it is bound to (a web 
 idempotency key, a kiosk's public id), signed with the portal's key: nothing about the customer.
 On submission the seconds since then are stored, rounded (`Response.duration_seconds`); a
 missing, forged or foreign token stores nothing, and the answer is taken all the same. Signing
-and checking are computations, no query: the survey path keeps its cost.
+and checking are computations, no query: measured 22.5 µs to sign and 21.2 µs to check on the
+2-core development machine (timeit, 2 Dec 2026), against ≈ 50 ms for one customer's web fill
+(bench/submit.py, one customer alone).
 """
 
 from __future__ import annotations

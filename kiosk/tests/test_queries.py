@@ -104,3 +104,16 @@ def test_a_kept_snapshot_is_confirmed_before_an_answer_is_stored_or_refused(
     assert reopened.status_code == 200, reopened.content
     assert Response.objects.filter(channel="kiosk").count() == 2
     assert refusals("kiosk_closed") == 1
+
+
+def test_a_kept_kiosk_revoked_meanwhile_is_refused_as_revoked_even_when_the_round_closed(
+    campaign, unit
+):
+    tablet, kiosk = enrolled_client(campaign, unit)
+    assert kiosk_post(tablet, campaign)[0].status_code == 200  # kept by this process
+    kiosk_revoke(kiosk=kiosk)
+    campaign.status = CampaignStatus.CLOSED
+    campaign.save()
+    reply, _data = kiosk_post(tablet, campaign)
+    assert reply.status_code == 403 and reply.json()["reason"] == "revoked"
+    assert refusals("kiosk_revoke") == 1 and refusals("kiosk_closed") == 0
