@@ -143,7 +143,9 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _chromium(width: int, height: int):
+def _chromium(width: int, height: int, profile: str | None = None):
+    """`profile`: a --user-data-dir kept between browsers (cookies, IndexedDB, service
+    workers), for tests that quit the browser and start it again."""
     for path in (CHROMIUM, CHROMEDRIVER):
         if not (os.path.exists(path) and os.access(path, os.X_OK)) and not shutil.which(path):
             service_missing(f"{path} is not installed (Debian packages chromium, chromium-driver)")
@@ -154,6 +156,8 @@ def _chromium(width: int, height: int):
     options.binary_location = CHROMIUM
     for flag in [*CHROMIUM_FLAGS, f"--window-size={width},{height}"]:
         options.add_argument(flag)
+    if profile:
+        options.add_argument(f"--user-data-dir={profile}")
     # A Vietnamese browser: the portal answers in Vietnamese.
     options.add_experimental_option("prefs", {"intl.accept_languages": "vi-VN,vi"})
     driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)

@@ -43,6 +43,7 @@ DB_NAME = os.environ.get("BENCH_SUBMIT_DB", "kbnn_bench_submit")  # another name
 SLUG = "demo"
 CSRF_INPUT = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 KEY_INPUT = re.compile(r'name="idempotency_key" value="([0-9a-f-]{36})"')
+RENDERED_INPUT = re.compile(r'name="t" value="([^"]+)"')  # the form's signed render time
 QUESTION_CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "CHUNG"]
 COMMENTS = ["", "", "", "", "Cán bộ hướng dẫn tận tình.", "Thời gian chờ còn lâu."]
 
@@ -191,9 +192,10 @@ def customer(port, prefix, units, groups, stop_at, tally: Tally, seed: int) -> N
             if status != 200 or not csrf or not key or not cookie:
                 tally.error(f"GET {status}")
                 continue
-            body = urllib.parse.urlencode(
-                answers(rng, key.group(1), csrf.group(1), rng.choice(groups))
-            )
+            posted = answers(rng, key.group(1), csrf.group(1), rng.choice(groups))
+            if rendered := RENDERED_INPUT.search(text):  # as a browser posts it back
+                posted["t"] = rendered.group(1)
+            body = urllib.parse.urlencode(posted)
             clock = time.perf_counter()
             status, location, _, _ = request(port, "POST", path, body, cookie)
             times.append(time.perf_counter() - clock)

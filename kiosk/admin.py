@@ -165,9 +165,7 @@ class KioskAdmin(admin.ModelAdmin):
             "title": _("Enrolment of %(kiosk)s") % {"kiosk": kiosk},
             "kiosk": kiosk,
             "enrolment": enrolment,
-            "qr_svg": mark_safe(
-                segno.make(enrolment.url, error="m").svg_inline(scale=6)
-            )
+            "qr_svg": mark_safe(segno.make(enrolment.url, error="m").svg_inline(scale=6))
             if enrolment
             else "",
         }

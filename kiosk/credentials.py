@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import math
 
 from django.conf import settings
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
+
+from surveys.timing import render_seconds, render_token
 
 from .models import Kiosk
 
 COOKIE_NAME = "kbnn_kiosk"
 COOKIE_PATH = "/kiosk/"
 _CREDENTIAL_SALT = "kiosk.credential"
-_FORM_SALT = "kiosk.form"
 
 
 def token_hash(token: str) -> str:
@@ -55,22 +54,12 @@ def credential_read(request: HttpRequest) -> tuple[str, int] | None:
 def form_token(public_id: str, now: datetime.datetime | None = None) -> str:
     """The blank form's render time, signed and bound to the kiosk (its public id, read from
     its credential: issuing a token needs no database)."""
-    now = now or timezone.now()
-    return signing.dumps([public_id, now.timestamp()], salt=_FORM_SALT, compress=False)
+    return render_token(public_id, now)
 
 
-def form_duration(kiosk: Kiosk, token: str, now: datetime.datetime) -> int | None:
+def form_duration(public_id: str, token: str, now: datetime.datetime) -> int | None:
     """Whole seconds since the form was rendered; None for a missing, foreign or forged token.
 
     An answer sent from the offline queue is measured up to its sending: an upper bound, which
     never makes it look like a speeder."""
-    try:
-        public_id, rendered = signing.loads(token or "", salt=_FORM_SALT)
-        if str(public_id) != kiosk.public_id.hex:
-            return None
-        seconds = now.timestamp() - float(rendered)
-    except (signing.BadSignature, TypeError, ValueError):
-        return None
-    if not math.isfinite(seconds) or seconds < 0:
-        return None
-    return round(seconds)
+    return render_seconds(token, public_id, now)

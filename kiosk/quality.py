@@ -3,8 +3,9 @@ of a campaign returning `Signal`s (one per unit and day, with the responses conc
 others they mark and never drop.
 
 - Speeders: forms finished in less than SPEEDER_FRACTION of the campaign's median time to
-  complete (the server's measure, `Response.duration_seconds`; channels that do not measure it
-  are left out), once at least SPEEDER_MIN_TIMED forms are timed.
+  complete on their channel (the server's measure, `Response.duration_seconds`, on the web
+  link, QR code, invitations and kiosks; paper is never timed), once at least
+  SPEEDER_MIN_TIMED forms of that channel are timed.
 - Kiosk bursts: many answers from one enrolled device within BURST_MINUTES: at least BURST_MIN,
   and BURST_FACTOR times more than either that day's answers on the device or the unit's
   transactions (its online quota's transaction volume over the round) would give in such a
@@ -20,12 +21,13 @@ import datetime
 import math
 from collections import deque
 
-from django.db.models import Count
+from django.db.models import Count, F, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from dashboard.models import SignalKind
 from dashboard.stuffing import BURST_FACTOR, BURST_MIN, BURST_MINUTES, SERVICE_MINUTES, Signal
-from surveys.models import Campaign, Form, Quota, Response
+from surveys.models import Campaign, Channel, Form, Quota, Response
 
 from .models import KioskAnswer
 
@@ -36,45 +38,72 @@ SPEEDER_MIN_TIMED = 20
 CHUNK = 5000
 
 
-def campaign_median_duration(*, campaign: Campaign) -> tuple[int, float | None]:
-    """(timed forms, median seconds) of the campaign, read in the database (count, then the
-    one or two middle values by offset: no response is loaded)."""
-    timed = Response.objects.filter(campaign=campaign, duration_seconds__isnull=False)
-    n = timed.count()
-    if not n:
-        return 0, None
-    ordered = timed.order_by("duration_seconds").values_list("duration_seconds", flat=True)
-    middle = list(ordered[(n - 1) // 2 : n // 2 + 1])
-    return n, sum(middle) / len(middle)
+def campaign_median_durations(*, campaign: Campaign) -> dict[str, tuple[int, float]]:
+    """Channel -> (timed forms, median seconds) of the campaign, in one query: the database
+    numbers each channel's timed forms in order and returns only the one or two middle ones
+    (window functions, PostgreSQL and SQLite alike): no response is loaded."""
+    rows = (
+        Response.objects.filter(campaign=campaign, duration_seconds__isnull=False)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("channel")],
+                order_by=[F("duration_seconds").asc(), F("pk").asc()],
+            ),
+            timed=Window(Count("pk"), partition_by=[F("channel")]),
+        )
+        .filter(position__gte=(F("timed") + 1) / 2, position__lte=F("timed") / 2 + 1)
+        .values_list("channel", "timed", "duration_seconds")
+    )
+    middles: dict[str, tuple[int, list[int]]] = {}
+    for channel, timed, seconds in rows:
+        middles.setdefault(channel, (timed, []))[1].append(seconds)
+    return {channel: (n, sum(mid) / len(mid)) for channel, (n, mid) in middles.items()}
 
 
 def speeder_signals(*, campaign: Campaign) -> list[Signal]:
-    n, median = campaign_median_duration(campaign=campaign)
-    if n < SPEEDER_MIN_TIMED or not median:
+    """One signal per unit and day with the forms finished in less than SPEEDER_FRACTION of
+    their channel's median (a kiosk is not compared with a phone): marked, never dropped."""
+    limits = {
+        channel: (median * SPEEDER_FRACTION, median)
+        for channel, (n, median) in campaign_median_durations(campaign=campaign).items()
+        if n >= SPEEDER_MIN_TIMED and median
+    }
+    if not limits:
         return []
-    limit = median * SPEEDER_FRACTION
+    fast = Q()
+    for channel, (limit, _median) in limits.items():
+        fast |= Q(channel=channel, duration_seconds__lt=limit)
     rows = (
-        Response.objects.filter(campaign=campaign, duration_seconds__lt=limit)
-        .values_list("pk", "unit_id", "answered_on", "duration_seconds")
+        Response.objects.filter(fast, campaign=campaign)
+        .values_list("pk", "unit_id", "answered_on", "channel", "duration_seconds")
         .order_by()
     )
     signals: dict[tuple[int, datetime.date], Signal] = {}
-    fastest: dict[tuple[int, datetime.date], int] = {}
-    for pk, unit_id, day, seconds in rows.iterator(chunk_size=CHUNK):
+    # (unit, day) -> channel -> [forms, fastest]
+    found: dict[tuple[int, datetime.date], dict[str, list[int]]] = {}
+    for pk, unit_id, day, channel, seconds in rows.iterator(chunk_size=CHUNK):
         signal = signals.setdefault((unit_id, day), Signal(unit_id, day, SPEEDER))
         signal.response_ids.add(pk)
-        fastest[(unit_id, day)] = min(fastest.get((unit_id, day), seconds), seconds)
+        tally = found.setdefault((unit_id, day), {}).setdefault(channel, [0, seconds])
+        tally[0] += 1
+        tally[1] = min(tally[1], seconds)
     for key, signal in signals.items():
         signal.measure = len(signal.response_ids)
-        signal.detail = _(
-            "%(n)d forms finished in under %(limit)d s (fastest %(fastest)d s; campaign median "
-            "%(median)d s)."
-        ) % {
-            "n": len(signal.response_ids),
-            "limit": math.ceil(limit),
-            "fastest": fastest[key],
-            "median": round(median),
-        }
+        signal.detail = " ".join(
+            _(
+                "%(channel)s: %(n)d forms in under %(limit)d s (fastest %(fastest)d s; "
+                "median %(median)d s)."
+            )
+            % {
+                "channel": Channel(channel).label,
+                "n": n,
+                "limit": math.ceil(limits[channel][0]),
+                "fastest": fastest,
+                "median": round(limits[channel][1]),
+            }
+            for channel, (n, fastest) in sorted(found[key].items())
+        )
     return list(signals.values())
 
 

@@ -149,13 +149,13 @@ def _json(outcome: services.KioskOutcome, *, next_token: str = "") -> JsonRespon
 def kiosk_answer(request: HttpRequest) -> HttpResponse:
     if request.META.get(KIOSK_HEADER) != "1":
         return JsonResponse({"ok": False, "reason": "invalid", "message": ""}, status=400)
-    kiosk = kiosk_from_request(request)
-    if kiosk is None:
+    credential = credential_read(request)
+    if credential is None:
         outcome = services.KioskOutcome(403, "revoked", _("This tablet is no longer enrolled."))
         return _json(outcome)
     now = timezone.now()
-    outcome = services.kiosk_answer_submit(kiosk=kiosk, data=request.POST, now=now)
-    next_token = form_token(kiosk.public_id.hex, now) if outcome.stored else ""
+    outcome = services.kiosk_answer_submit(credential=credential, data=request.POST, now=now)
+    next_token = form_token(credential[0], now) if outcome.stored else ""
     return _json(outcome, next_token=next_token)
 
 
@@ -172,10 +172,12 @@ def kiosk_token(request: HttpRequest) -> HttpResponse:
 
 
 @functools.cache
-def _shell_version() -> str:
-    """Changes whenever an asset the worker keeps changes: the browser then installs the new
-    worker, which the page lets take over between customers."""
-    digest = hashlib.sha256(render_to_string("kiosk/sw.js", {"version": "", "assets": []}).encode())
+def _shell_version(release: str) -> str:
+    """Changes whenever an asset the worker keeps changes, or KIOSK_SHELL_VERSION (`release`):
+    the browser then installs the new worker, which the page lets take over between
+    customers."""
+    digest = hashlib.sha256(release.encode())
+    digest.update(render_to_string("kiosk/sw.js", {"version": "", "assets": []}).encode())
     for asset in SHELL_ASSETS:
         path = finders.find(asset)
         if path:
@@ -187,7 +189,10 @@ def _shell_version() -> str:
 @require_GET
 def service_worker(request: HttpRequest) -> HttpResponse:
     """Served from /kiosk/ so that its scope is the kiosk's pages and nothing else."""
-    context = {"version": _shell_version(), "assets": [static(a) for a in SHELL_ASSETS]}
+    context = {
+        "version": _shell_version(settings.KIOSK_SHELL_VERSION),
+        "assets": [static(a) for a in SHELL_ASSETS],
+    }
     response = HttpResponse(
         render_to_string("kiosk/sw.js", context), content_type="text/javascript; charset=utf-8"
     )

@@ -8,6 +8,7 @@ a survey POST.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import uuid
 from collections.abc import Mapping
@@ -23,6 +24,8 @@ from django.utils.translation import gettext_lazy as _
 from .models import Channel, Question, RespondentGroup, Score
 from .rules import NO_OPINION_TOKEN, NOT_ANSWERED, AnswerInvalid, answer_read_web
 from .services import COMMENT_MAX_LENGTH, NON_FIELD, answers_check
+from .timing import FIELD as RENDERED_FIELD
+from .timing import render_seconds
 
 QUESTION_PREFIX = "q_"
 # Value of the "no opinion" radio; the scores themselves are 1..5 (DESIGN.md).
@@ -72,6 +75,12 @@ class SurveyEntry:
     answers: dict[str, str | None]
     comment: str
     contact: dict[str, str] | None
+    rendered: str = ""  # the form's signed render time (surveys.timing)
+
+    def duration_seconds(self, now: datetime.datetime) -> int | None:
+        """Seconds from the form's rendering to `now` as the server measures them; None when
+        the form carries no valid render time of its own."""
+        return render_seconds(self.rendered, str(self.idempotency_key), now)
 
 
 def posted_values(data: Mapping[str, str], name: str) -> list[str]:
@@ -173,6 +182,10 @@ class SurveyForm(forms.Form):
             "invalid": _("The form is damaged; please reload the page."),
         },
     )
+    # The form's render time signed by the server and bound to its key (surveys.timing): the
+    # time to complete. Never refused: a missing or forged one only leaves the answer untimed
+    # (a plain Field: a CharField would refuse a NUL beside an input nobody sees).
+    t = forms.Field(widget=forms.HiddenInput, required=False)
     # Hidden from people (CSS, aria-hidden, tabindex=-1); robots fill it in.
     website = forms.CharField(label=_("Leave this field empty"), required=False)
     # Choices come from the groups the view loaded: no query to validate the choice.
@@ -289,6 +302,7 @@ class SurveyForm(forms.Form):
             answers=dict(self.answers),
             comment=cleaned["comment"],
             contact=self.contact(),
+            rendered=str(cleaned.get(RENDERED_FIELD) or ""),
         )
 
     @cached_property

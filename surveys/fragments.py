@@ -1,9 +1,10 @@
 """Caching what every customer's survey page, and thank-you page, has in common.
 
 An unbound survey form renders identically for every anonymous customer of a unit: only the
-CSRF token and the idempotency key differ. So the page is rendered once with placeholders for
-those two, kept with the campaign's snapshot (surveys.snapshots: it is dropped with the snapshot
-when anything the page is made of changes), and each request substitutes fresh values. The
+CSRF token, the idempotency key and the signed render time differ. So the page is rendered
+once with placeholders for those, kept with the campaign's snapshot (surveys.snapshots: it is
+dropped with the snapshot when anything the page is made of changes), and each request
+substitutes fresh values. The
 fields alone are also kept per process under a fingerprint of what they are made of, for pages
 that are not shared (an invitation's). Forms with errors, staff sessions and messages are
 always rendered afresh.
@@ -30,6 +31,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
 from .forms import SurveyForm
+from .timing import render_token
 
 FIELDS_TEMPLATE = "surveys/_survey_fields.html"
 PAGE_TEMPLATE = "surveys/survey.html"
@@ -37,6 +39,8 @@ THANKS_TEMPLATE = "surveys/thanks.html"
 # Never issued: uuid4() sets the version nibble to 4, this one has 0.
 KEY_PLACEHOLDER = uuid.UUID("00000000-0000-0000-0000-00000000cafe")
 CSRF_PLACEHOLDER = "csrf-token-placeholder"
+# The form's signed render time (surveys.timing), bound to the fresh key.
+RENDERED_PLACEHOLDER = "rendered-at-placeholder"
 # Letters outside the tracking-code alphabet and outside any URL this site makes.
 CODE_PLACEHOLDER = "tracking-code-placeholder"
 MAX_ENTRIES = 256
@@ -72,7 +76,8 @@ def _shared_page(request: HttpRequest) -> bool:
 def survey_page_html(
     request: HttpRequest, render: Callable[[dict], str], pages: dict | None
 ) -> bytes:
-    """The unbound survey page, encoded, with a fresh idempotency key and CSRF token.
+    """The unbound survey page, encoded, with a fresh idempotency key, CSRF token and signed
+    render time (the time to complete: one signature, no query).
 
     `render(extra_context)` renders the page; `pages` is where the snapshot keeps this unit's
     shared pages, None for a page never shared (an invitation's has its own address and is
@@ -87,9 +92,11 @@ def survey_page_html(
             parts = _remember(pages, key, _cut(render(extra)))
     else:
         parts = _cut(render(extra))
+    key = str(uuid.uuid4())
     fresh = {
-        _KEY_BYTES: str(uuid.uuid4()).encode(),
+        _KEY_BYTES: key.encode(),
         _CSRF_BYTES: get_token(request).encode(),
+        _RENDERED_BYTES: render_token(key).encode(),
     }
     # Even positions hold the page's text, odd ones the placeholders between them.
     return b"".join(fresh[part] if i % 2 else part for i, part in enumerate(parts))
@@ -97,7 +104,10 @@ def survey_page_html(
 
 _KEY_BYTES = str(KEY_PLACEHOLDER).encode()
 _CSRF_BYTES = CSRF_PLACEHOLDER.encode()
-_SURVEY_PLACEHOLDERS = re.compile(f"({re.escape(str(KEY_PLACEHOLDER))}|{CSRF_PLACEHOLDER})")
+_RENDERED_BYTES = RENDERED_PLACEHOLDER.encode()
+_SURVEY_PLACEHOLDERS = re.compile(
+    f"({re.escape(str(KEY_PLACEHOLDER))}|{CSRF_PLACEHOLDER}|{RENDERED_PLACEHOLDER})"
+)
 
 
 def _cut(html: str) -> tuple[bytes, ...]:

@@ -86,6 +86,15 @@ def campaign_snapshot(slug: str, *, recheck_after: float = 0.0) -> CampaignSnaps
     return snapshot
 
 
+def campaign_snapshot_unconfirmed(slug: str) -> tuple[CampaignSnapshot, str] | None:
+    """The snapshot this process keeps for the slug and the token it was read under, without
+    reading the token: for a writer that confirms the token inside its own transaction, in a
+    query it makes anyway (the kiosk's pace update), and reads again through campaign_snapshot
+    when it no longer matches. None where nothing is kept."""
+    kept = _snapshots.get((connection.alias, connection.settings_dict["NAME"], slug))
+    return (kept.snapshot, kept.token) if kept is not None else None
+
+
 def snapshots_forget() -> None:
     """Drop every kept snapshot (tests that let pages skip the token)."""
     _snapshots.clear()

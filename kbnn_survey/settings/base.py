@@ -181,6 +181,9 @@ KIOSK_CREDENTIAL_DAYS = env.int("KIOSK_CREDENTIAL_DAYS", default=5 * 365)
 KIOSK_ENROL_DAYS = env.int("KIOSK_ENROL_DAYS", default=7)
 KIOSK_THANKS_SECONDS = env.int("KIOSK_THANKS_SECONDS", default=6)
 KIOSK_IDLE_SECONDS = env.int("KIOSK_IDLE_SECONDS", default=60)
+# Changing it makes every tablet install a new service worker (it changes by itself with the
+# kiosk's assets), which takes over between two customers.
+KIOSK_SHELL_VERSION = env("KIOSK_SHELL_VERSION", default="")
 # Behind a reverse proxy: the META key holding the client address, e.g. HTTP_X_REAL_IP.
 CLIENT_IP_HEADER = env("CLIENT_IP_HEADER", default="")
 # SQLite cannot enforce RefusalCount's "one row per day and reason, also without a campaign"

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -14,6 +15,7 @@ from surveys.forms import HONEYPOT_FIELD, SurveyForm, honeypot_filled
 from surveys.fragments import (
     KEY_PLACEHOLDER,
     PAGE_TEMPLATE,
+    RENDERED_PLACEHOLDER,
     survey_fields_html,
     survey_page_html,
 )
@@ -106,8 +108,8 @@ def _survey(
     if request.method != "POST":
 
         def render_unbound(extra: dict) -> str:
-            # The page substitutes a fresh key for the placeholder (see surveys.fragments).
-            initial = {"idempotency_key": KEY_PLACEHOLDER}
+            # The page substitutes a fresh key and render time (see surveys.fragments).
+            initial = {"idempotency_key": KEY_PLACEHOLDER, "t": RENDERED_PLACEHOLDER}
             form = SurveyForm(questions=questions, groups=groups, initial=initial)
             return _page_html(request, form, campaign, unit, invitation, extra)
 
@@ -120,6 +122,7 @@ def _survey(
         refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
         return _render(request, form, campaign, unit, invitation)
     entry = form.entry()
+    now = timezone.now()
     try:
         result = response_submit(
             campaign=campaign,
@@ -133,6 +136,8 @@ def _survey(
             contact=entry.contact,
             questions=questions,
             campaign_unit_ids=unit_ids,
+            now=now,
+            duration_seconds=entry.duration_seconds(now),
         )
     except SubmissionError as exc:
         refusal_record(campaign=campaign, reason=RefusalReason.INVALID)
