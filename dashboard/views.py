@@ -17,12 +17,11 @@ from followups.access import can_triage, managed_unit
 from followups.selectors import overdue_count
 from kbnn_survey.queueing import enqueue_on_commit
 
-from .access import dashboard_unit_ids
+from .access import dashboard_unit_ids, default_round, rounds_visible
 from .charts import chart_data
 from .selectors import (
     campaigns_for_picker,
     dashboard_data,
-    default_campaign,
     quota_rows,
     stored_signals,
 )
@@ -34,8 +33,8 @@ def _campaign(request):
     if slug:
         if not slug_re.match(slug):  # not a slug (say, a NUL that PostgreSQL cannot compare)
             raise Http404
-        return get_object_or_404(campaigns_for_picker(), slug=slug)
-    return default_campaign()
+        return get_object_or_404(rounds_visible(request.user, campaigns_for_picker()), slug=slug)
+    return default_round(request.user)
 
 
 def _no_round(request):
@@ -51,7 +50,7 @@ def index(request):
     dash = dashboard_data(campaign=campaign, unit_ids=unit_ids)
     context = {
         "dash": dash,
-        "campaigns": campaigns_for_picker(),
+        "campaigns": rounds_visible(request.user, campaigns_for_picker()),
         "charts": chart_data(dash),
         "own_unit": managed_unit(request.user) if unit_ids is not None else None,
         "overdue": overdue_count(request.user),
@@ -71,7 +70,7 @@ def quota(request):
         return _no_round(request)
     context = {
         "campaign": campaign,
-        "campaigns": campaigns_for_picker(),
+        "campaigns": rounds_visible(request.user, campaigns_for_picker()),
         "quotas": quota_rows(campaign=campaign, unit_ids=unit_ids),
         "today": timezone.localdate(),
     }
@@ -83,6 +82,7 @@ def quota(request):
 def signals_refresh(request):
     if not can_triage(request.user):
         raise PermissionDenied
+    dashboard_unit_ids(request.user)  # a team without a unit: 403
     campaign = _campaign(request)
     if campaign is None:
         return _no_round(request)

@@ -30,8 +30,10 @@ class ReportRequestForm(forms.Form):
         error_messages={"invalid_choice": _("Please choose a report from the buttons.")},
     )
 
-    def __init__(self, *args, kinds=tuple(KINDS), **kwargs):
+    def __init__(self, *args, kinds=tuple(KINDS), campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if campaigns is not None:  # the user's scope (surveys.scope): a forged id is refused
+            self.fields["campaign"].queryset = self.fields["campaign"].queryset & campaigns
         self.fields["kind"].choices = [(k, k) for k in kinds]
         self.kinds = kinds
 
