@@ -63,7 +63,9 @@ def index(request):
         "can_triage": can_triage(request.user),
     }
     if context["can_triage"]:
-        context["signal_check"], context["signals"] = stored_signals(campaign=campaign)
+        context["signal_check"], signals = stored_signals(campaign=campaign)
+        # A round seen through one of its units shows only the signals of the user's units.
+        context["signals"] = [s for s in signals if unit_ids is None or s.unit_id in unit_ids]
     return render(request, "dashboard/index.html", context)
 
 

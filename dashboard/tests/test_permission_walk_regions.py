@@ -342,3 +342,22 @@ def test_the_walk_sees_its_own_region(client, regions):
     comments = client.get(reverse("followups:comments"), {"campaign": one["campaign"].pk})
     assert _marker("A", "YKIENoffice") in comments.content.decode()
     assert _marker("A", "YKIENdepartment") not in comments.content.decode()
+
+
+def test_object_history_keeps_to_the_region(client, regions):
+    one, two = regions["one"], regions["two"]
+    client.force_login(regions["users"]["team2"])
+
+    def history(model: str, pk: int) -> int:
+        url = reverse(
+            "object_history", kwargs={"app_label": model.split(".")[0],
+                                      "model_name": model.split(".")[1], "pk": str(pk)}
+        )  # fmt: skip
+        return client.get(url).status_code
+
+    for model, key in (("surveys.unit", "unit"), ("followups.followup", "followup"),
+                       ("kiosk.kiosk", "kiosk"), ("surveys.invitation", "invitation")):  # fmt: skip
+        assert history(model, one["office"][key].pk) == 404, model
+        assert history(model, two["office"][key].pk) == 200, model
+    assert history("surveys.campaign", one["campaign"].pk) == 404
+    assert history("surveys.campaign", two["campaign"].pk) == 200
