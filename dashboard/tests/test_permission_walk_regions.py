@@ -361,3 +361,28 @@ def test_object_history_keeps_to_the_region(client, regions):
         assert history(model, two["office"][key].pk) == 200, model
     assert history("surveys.campaign", one["campaign"].pk) == 404
     assert history("surveys.campaign", two["campaign"].pk) == 200
+
+
+def test_a_team_cannot_give_its_round_another_regions_root_or_units(client, regions):
+    one, two = regions["one"], regions["two"]
+    client.force_login(regions["users"]["team2"])
+    data = {
+        "name": "Đợt giả", "slug": "dot-gia", "root": one["root"].pk, "year": 2031, "round": 1,
+        "opens_on": "2031-03-01", "closes_on": "2031-06-30", "status": "draft",
+        "questionnaire": two["campaign"].questionnaire_id, "channels": ["web"],
+        "units": [one["office"]["unit"].pk],
+        "quotas-TOTAL_FORMS": 0, "quotas-INITIAL_FORMS": 0,
+    }  # fmt: skip
+    response = client.post(reverse("admin:surveys_campaign_add"), data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    assert {"root", "units"} <= set(form.errors)
+    assert not factories.Campaign.objects.filter(slug="dot-gia").exists()
+    # Another region's round cannot be changed, nor copied by the admin action.
+    change = reverse("admin:surveys_campaign_change", args=[one["campaign"].pk])
+    assert client.get(change).status_code == 404
+    response = client.post(
+        reverse("admin:surveys_campaign_changelist"),
+        {"action": "copy_round", "_selected_action": [one["campaign"].pk]},
+    )
+    assert factories.Campaign.objects.count() == 2
