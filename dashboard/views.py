@@ -48,11 +48,11 @@ def index(request):
     if campaign is None:
         return _no_round(request)
     dash = dashboard_data(campaign=campaign, unit_ids=unit_ids)
-    if unit_ids is not None:  # the trend names only the rounds of the user's scope
-        visible = set(
-            rounds_visible(request.user, campaigns_for_picker()).values_list("pk", flat=True)
-        )
-        dash.trend = [point for point in dash.trend if point.campaign.pk in visible]
+    if unit_ids is not None:
+        # The trend names only the rounds of the user's scope: those of a root in it, or with
+        # responses from its units (its measures count only those), without another query.
+        inside = set(unit_ids)
+        dash.trend = [p for p in dash.trend if p.campaign.root_id in inside or p.measures.responses]
     context = {
         "dash": dash,
         "campaigns": rounds_visible(request.user, campaigns_for_picker()),
