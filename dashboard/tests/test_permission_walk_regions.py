@@ -386,3 +386,22 @@ def test_a_team_cannot_give_its_round_another_regions_root_or_units(client, regi
         {"action": "copy_round", "_selected_action": [one["campaign"].pk]},
     )
     assert factories.Campaign.objects.count() == 2
+
+
+def test_a_team_cannot_reorganise_another_regions_units(client, regions):
+    one, two = regions["one"], regions["two"]
+    client.force_login(regions["users"]["team2"])
+    before = list(factories.Unit.objects.order_by("pk").values_list())
+    for data in (
+        {"units": [one["office"]["unit"].pk, one["department"]["unit"].pk]},  # theirs
+        {"units": [two["office"]["unit"].pk, two["department"]["unit"].pk],
+         "parent": one["root"].pk},  # mine, under their root
+    ):  # fmt: skip
+        data |= {"kind": "merge", "effective_on": "2026-07-01", "preview": "1",
+                 "new_units": "PGDX; Phòng Giao dịch X; Phòng Giao dịch"}  # fmt: skip
+        response = client.post(reverse("organisation:reorganise"), data)
+        assert response.status_code == 400
+        assert response.context["plan"] is None
+    assert list(factories.Unit.objects.order_by("pk").values_list()) == before
+    page = client.get(reverse("organisation:reorganise")).content.decode()
+    assert _marker("B", "TOCHUC") in page and _marker("A", "TOCHUC") not in page
