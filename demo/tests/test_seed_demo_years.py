@@ -107,3 +107,42 @@ def test_second_run_changes_nothing_and_keeps_logins(demo):
     first = state()
     call_command("seed_demo", "--responses", "60")
     assert state() == first
+
+
+def test_the_second_regions_team_sees_nothing_of_the_first(client, demo):
+    """Logged in as tokhaosat.kv2: no page, admin list, autocomplete or export of the walk's
+    parameter-free URLs names a unit, round or comment of KV13's tree."""
+    from django.urls import reverse
+
+    from dashboard.tests.test_permission_walk import all_patterns
+
+    first = ["KV13", "DNG", "PGD-HCTK", "Hải Châu", "Đà Nẵng", "khu vực XIII", "demo-2025"]
+    first += list(
+        Response.objects.filter(campaign__slug="demo").exclude(comment="")
+        .values_list("tracking_code", flat=True)[:20]
+    )  # fmt: skip
+    client.force_login(User.objects.get(username="tokhaosat.kv2"))
+    urls = [
+        "/" + route for route, name, pattern in all_patterns()
+        if not pattern.pattern.converters and not pattern.pattern.regex.groupindex
+        and "(" not in route and "logout" not in route and "$" not in route
+    ]  # fmt: skip
+    urls += [
+        reverse("admin:autocomplete") + f"?app_label={app}&model_name={model}&field_name={field}"
+        for app, model, field in (("surveys", "invitation", "unit"),
+                                  ("surveys", "invitation", "campaign"),
+                                  ("followups", "followup", "unit"))
+    ]  # fmt: skip
+    shown = 0
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code < 500, url
+        if response.status_code == 200:
+            shown += 1
+            body = b"".join(response) if response.streaming else response.content
+            text = body.decode("utf-8", "replace")
+            assert not [m for m in first if m in text], url
+    assert shown > 30  # the pages and every admin list (routes without parameters)
+    # … while the same lists show the second region's own data.
+    page = client.get(reverse("admin:surveys_unit_changelist")).content.decode()
+    assert "KV14-PGD1" in page
