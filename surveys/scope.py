@@ -11,7 +11,7 @@ The rule, in one place, for every page, the admin and the API:
   (an office's manager sees the regional round that surveys the office, and only the office's
   numbers in it). A campaign is *owned* (may be edited, reported on as a whole) when its root
   is one of those units; a campaign without a root (a one-root installation) is owned by the
-  users whose unit is at the top of the tree.
+  users whose unit is the one root serving today (with two roots, by superusers only).
 - Everything else (responses, comments, follow-ups, invitations, paper batches, kiosks, quotas,
   yearly plans) is visible through its unit, or its campaign where it has no unit.
   Report runs go through `report_runs_visible` only.
@@ -26,6 +26,7 @@ import contextlib
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from .models import Campaign, Unit
 from .tree import UnitTree
@@ -38,7 +39,7 @@ class Scope:
     # None: every unit (a superuser); else the ids of the units this user sees.
     unit_ids: frozenset[int] | None
     unit_id: int | None = None  # the user's own unit
-    top: bool = False  # the user's unit has no parent: it owns root-less campaigns
+    top: bool = False  # the user's unit is the one root serving: it owns root-less rounds
 
     @property
     def everything(self) -> bool:
@@ -149,8 +150,17 @@ def scope_build(unit_id: int | None, *, tree: UnitTree | None = None) -> Scope:
     return Scope(
         unit_ids=frozenset(scope_units(tree, unit_id)),
         unit_id=unit_id,
-        top=node.parent_id is None,
+        top=node.parent_id is None and _sole_root(tree, unit_id),
     )
+
+
+def _sole_root(tree: UnitTree, unit_id: int) -> bool:
+    """Whether `unit_id` is the one root serving today. A round without a root belongs to a
+    one-root installation; with two regions it is nobody's but a superuser's (both regions'
+    roots are tops: owning it would show one region the other's round)."""
+    today = timezone.localdate()
+    roots = [n.id for n in tree.nodes.values() if n.parent_id is None and n.valid_on(today)]
+    return roots == [unit_id]
 
 
 def scope_for(user) -> Scope:

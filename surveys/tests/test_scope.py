@@ -50,7 +50,8 @@ def codes(scope) -> set[str]:
 def test_a_region_sees_its_subtree_and_the_units_it_took_over(tree):
     scope = scope_build(tree["region"].pk)
     assert codes(scope) == {"KV1", "KSC", "PGD1", "DNG", "HCH"}
-    assert scope.top and not scope.everything
+    assert not scope.everything
+    assert not scope.top  # two regions serve: neither is the installation's one root
 
 
 def test_an_office_sees_itself_and_its_predecessors_only(tree):
@@ -150,10 +151,17 @@ def test_scope_is_the_closure_of_children_and_predecessors(links, successors, st
     assert scope_units(tree, target) == {u for u in range(n) if reaches(u)}
 
 
-def test_a_campaign_without_a_root_is_owned_by_the_top_of_the_tree(tree):
+def test_a_campaign_without_a_root_is_owned_only_in_a_one_root_installation(tree):
     campaign = Campaign.objects.create(
         name="Đợt cũ", slug="dot-cu", year=2023, opens_on=D(2023, 1, 1), closes_on=D(2023, 2, 1),
         questionnaire=factories.make_campaign().questionnaire,
     )  # fmt: skip
+    # Two regions serve (and the test root): a root-less round is nobody's but a superuser's.
+    assert not scope_build(tree["region"].pk).owns_campaign(campaign)
+    assert not scope_build(tree["other"].pk).owned_campaigns().filter(pk=campaign.pk).exists()
+    Unit.objects.exclude(pk=tree["region"].pk).filter(parent=None).update(
+        valid_to=D(2025, 12, 31)
+    )  # now KV1 is the one root serving
     assert scope_build(tree["region"].pk).owns_campaign(campaign)
+    assert scope_build(tree["region"].pk).owned_campaigns().filter(pk=campaign.pk).exists()
     assert not scope_build(tree["office"].pk).owns_campaign(campaign)
