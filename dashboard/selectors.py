@@ -58,8 +58,12 @@ class Period:
     year: int | None = None
 
     @classmethod
-    def of_year(cls, year: int) -> Period | None:
+    def of_year(cls, year: int, *, within=None) -> Period | None:
+        """Every non-draft round of `year` (of the queryset `within`: the user's rounds)."""
         rounds = rounds_of_year(year)
+        if within is not None:
+            visible = set(within.values_list("pk", flat=True))
+            rounds = [c for c in rounds if c.pk in visible]
         return cls(rounds, year) if rounds else None
 
     @property
@@ -251,10 +255,12 @@ class History:
     totals: dict[int, SliceMeasures]
 
     @classmethod
-    def load(cls, *, unit_ids=None, known: dict[int, Layout] | None = None) -> History:
-        campaigns = list(
-            campaigns_for_picker().select_related("questionnaire").order_by("opens_on", "pk")
-        )
+    def load(
+        cls, *, unit_ids=None, known: dict[int, Layout] | None = None, rounds=None
+    ) -> History:
+        """`rounds`: the rounds to show (a queryset: the user's); None: every non-draft one."""
+        rounds = campaigns_for_picker() if rounds is None else rounds
+        campaigns = list(rounds.select_related("questionnaire").order_by("opens_on", "pk"))
         layouts = _layouts(campaigns, known)
         cubes = counts.cubes(campaigns=campaigns, unit_ids=unit_ids, keep=())
         responses = counts.responses_per_campaign(campaigns=campaigns, unit_ids=unit_ids)
@@ -359,7 +365,12 @@ class Dashboard:
 
 
 def dashboard_data(
-    *, campaign: Campaign | None = None, period: Period | None = None, unit_ids=None, today=None
+    *,
+    campaign: Campaign | None = None,
+    period: Period | None = None,
+    unit_ids=None,
+    today=None,
+    rounds=None,
 ) -> Dashboard:
     """Everything on /dashboard/ for one round or a year, for a user who sees `unit_ids`
     (None: all). Rolled up through reorganisations onto the units valid on its last day."""
@@ -383,7 +394,9 @@ def dashboard_data(
         response_rows,
     )  # fmt: skip
     groups = {g.pk: g for g in RespondentGroup.objects.all()}
-    history = History.load(unit_ids=source, known={campaign.questionnaire_id: layout})
+    history = History.load(
+        unit_ids=source, known={campaign.questionnaire_id: layout}, rounds=rounds
+    )
     unit_rows = [UnitMeasures(u, per_unit.get(u.pk) or SliceMeasures(layout=layout)) for u in units]
     return Dashboard(
         campaign=campaign,

@@ -17,13 +17,12 @@ from followups.access import can_triage, managed_unit
 from followups.selectors import overdue_count
 from kbnn_survey.queueing import enqueue_on_commit
 
-from .access import dashboard_unit_ids
+from .access import dashboard_unit_ids, default_round, rounds_visible
 from .charts import chart_data
 from .selectors import (
     Period,
     campaigns_for_picker,
     dashboard_data,
-    default_campaign,
     quota_rows,
     stored_signals,
     years_for_picker,
@@ -36,8 +35,8 @@ def _campaign(request):
     if slug:
         if not slug_re.match(slug):  # not a slug (say, a NUL that PostgreSQL cannot compare)
             raise Http404
-        return get_object_or_404(campaigns_for_picker(), slug=slug)
-    return default_campaign()
+        return get_object_or_404(rounds_visible(request.user, campaigns_for_picker()), slug=slug)
+    return default_round(request.user)
 
 
 def _period(request) -> Period | None:
@@ -47,7 +46,8 @@ def _period(request) -> Period | None:
     if year:
         if not (year.isascii() and year.isdigit() and len(year) == 4):
             raise Http404
-        period = Period.of_year(int(year))
+        visible = rounds_visible(request.user, campaigns_for_picker())
+        period = Period.of_year(int(year), within=visible)
         if period is None:
             raise Http404
         return period
@@ -55,8 +55,13 @@ def _period(request) -> Period | None:
     return Period([campaign]) if campaign is not None else None
 
 
-def _pickers(period: Period) -> dict:
-    campaigns = list(campaigns_for_picker())
+def _visible(request, unit_ids):
+    """The rounds the user's scope sees (None: all, for a user who sees every unit)."""
+    return None if unit_ids is None else rounds_visible(request.user, campaigns_for_picker())
+
+
+def _pickers(request, period: Period) -> dict:
+    campaigns = list(rounds_visible(request.user, campaigns_for_picker()))
     return {"campaigns": campaigns, "years": years_for_picker(campaigns), "period": period}
 
 
@@ -70,10 +75,10 @@ def index(request):
     period = _period(request)
     if period is None:
         return _no_round(request)
-    dash = dashboard_data(period=period, unit_ids=unit_ids)
+    dash = dashboard_data(period=period, unit_ids=unit_ids, rounds=_visible(request, unit_ids))
     context = {
         "dash": dash,
-        **_pickers(period),
+        **_pickers(request, period),
         "charts": chart_data(dash),
         "own_unit": managed_unit(request.user) if unit_ids is not None else None,
         "overdue": overdue_count(request.user),
@@ -81,9 +86,11 @@ def index(request):
         "can_triage": can_triage(request.user),
     }
     if context["can_triage"]:
-        context["signal_check"], context["signals"] = stored_signals(
+        context["signal_check"], signals = stored_signals(
             campaign=period.campaign, period=period, unit_of=dash.scope.unit_of
         )
+        # A round seen through one of its units shows only the signals of the user's units.
+        context["signals"] = [s for s in signals if unit_ids is None or s.unit_id in unit_ids]
     return render(request, "dashboard/index.html", context)
 
 
@@ -95,7 +102,7 @@ def quota(request):
         return _no_round(request)
     context = {
         "campaign": period.campaign,
-        **_pickers(period),
+        **_pickers(request, period),
         "quotas": quota_rows(period=period, unit_ids=unit_ids),
         "today": timezone.localdate(),
     }
@@ -107,6 +114,7 @@ def quota(request):
 def signals_refresh(request):
     if not can_triage(request.user):
         raise PermissionDenied
+    dashboard_unit_ids(request.user)  # a team without a unit: 403
     campaign = _campaign(request)
     if campaign is None:
         return _no_round(request)

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from surveys.models import Campaign, Invitation, InvitationSource
+from surveys.scope import Scope
 
 from .models import FormSettlement, KeyedForm, KeyingBatch
 
@@ -24,11 +25,15 @@ def _count(model, **filters) -> Coalesce:
     return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
 
-def batches_with_progress(campaign: Campaign | None = None) -> QuerySet[KeyingBatch]:
+def batches_with_progress(
+    campaign: Campaign | None = None, *, scope: Scope | None = None
+) -> QuerySet[KeyingBatch]:
     """Each batch with how many forms are keyed in pass 1, pass 2, and settled (counted)."""
     batches = KeyingBatch.objects.select_related(
         "campaign", "unit", "respondent_group", "first_operator", "second_operator"
     )
+    if scope is not None:
+        batches = scope.by_unit(scope.by_campaign(batches, owned=True))
     if campaign is not None:
         batches = batches.filter(campaign=campaign)
     return batches.annotate(

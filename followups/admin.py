@@ -3,11 +3,14 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from surveys.admin_scope import ScopedAdminMixin
+
 from .models import EvidenceFile, FollowUp, FollowUpEvent, Notification
 
 
 @admin.register(FollowUp)
-class FollowUpAdmin(admin.ModelAdmin):
+class FollowUpAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_unit = "unit"
     list_display = ["title", "campaign", "unit", "status", "deadline", "overdue", "updated_at"]
     list_filter = ["status", "campaign", "unit"]
     list_select_related = ["campaign", "unit"]
@@ -30,7 +33,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(EvidenceFile)
-class EvidenceFileAdmin(ReadOnlyAdmin):
+class EvidenceFileAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_unit = "followup__unit"
     list_display = ["original_name", "followup", "size", "uploaded_by", "uploaded_at"]
     list_select_related = ["followup", "uploaded_by"]
     search_fields = ["original_name", "followup__title"]
@@ -39,14 +43,16 @@ class EvidenceFileAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_unit = "followup__unit"
     list_display = ["followup", "kind", "recipient", "about_deadline", "sent_at", "error"]
     list_filter = ["kind"]
     list_select_related = ["followup", "recipient"]
 
 
 @admin.register(FollowUpEvent)
-class FollowUpEventAdmin(ReadOnlyAdmin):
+class FollowUpEventAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_unit = "followup__unit"
     list_display = ["at", "followup", "kind", "user", "note"]
     list_filter = ["kind"]
     list_select_related = ["followup", "user"]

@@ -17,6 +17,7 @@ from surveys.models import (
     Response,
     ResponseContact,
 )
+from surveys.scope import Scope
 from surveys.services.response_submit import TRACKING_ALPHABET, TRACKING_CODE_LENGTH
 
 from .access import comments_visible, followups_visible
@@ -25,9 +26,12 @@ from .models import OPEN_FOLLOWUP_STATUSES, EventKind, FollowUp, FollowUpStatus
 CODE_RE = re.compile(rf"^[{TRACKING_ALPHABET}]{{{TRACKING_CODE_LENGTH}}}$")
 
 
-def default_campaign_id() -> int | None:
-    """The open round closing last, else the latest round: what the comment list shows first."""
+def default_campaign_id(*, scope: Scope | None = None) -> int | None:
+    """The open round closing last, else the latest round: what the comment list shows first
+    (of the rounds of `scope`, when given)."""
     rounds = Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+    if scope is not None:
+        rounds = scope.campaigns(rounds)
     campaign = rounds.filter(status=CampaignStatus.OPEN).order_by("-closes_on").first()
     campaign = campaign or rounds.order_by("-year", "-round").first()
     return campaign.pk if campaign else None

@@ -14,13 +14,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from surveys.models import Unit
 from surveys.ratelimiting import rate_exceeded
-from surveys.roles import sees_all_units
+from surveys.scope import scope_for, scope_form_choices
 from surveys.services.personal_data import contact_consent_withdraw
 
 from . import services
-from .access import can_act_on, can_see_followups, can_triage, managed_unit
+from .access import can_act_on, can_see_followups, can_triage
 from .forms import (
     ActionForm,
     AssignForm,
@@ -56,10 +55,12 @@ def _require_viewer(user) -> None:
 
 
 def _visible_units(user):
-    if sees_all_units(user):
-        return Unit.objects.all()
-    unit = managed_unit(user)
-    return Unit.objects.filter(pk=unit.pk) if unit else Unit.objects.none()
+    return scope_for(user).units()
+
+
+def _scoped(form, user):
+    scope_form_choices(form, scope_for(user))
+    return form
 
 
 def _flash_errors(request, exc: ValidationError) -> None:
@@ -80,8 +81,8 @@ def comment_list(request):
     if "campaign" not in query:
         # The current round by default: one campaign's comments, read through its index.
         query = query.copy()
-        query["campaign"] = str(default_campaign_id() or "")
-    filters = CommentFilterForm(query, units=units)
+        query["campaign"] = str(default_campaign_id(scope=scope_for(request.user)) or "")
+    filters = _scoped(CommentFilterForm(query, units=units), request.user)
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     comments = comments_filtered(request.user, cleaned)
     page = Paginator(comments, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -89,8 +90,9 @@ def comment_list(request):
         "filters": filters,
         "page": page,
         "can_triage": triage,
-        "triage_form": TriageForm(
-            auto_id=TRIAGE_IDS, followups=followup_choices_for_join(request.user)
+        "triage_form": _scoped(
+            TriageForm(auto_id=TRIAGE_IDS, followups=followup_choices_for_join(request.user)),
+            request.user,
         )
         if triage
         else None,
@@ -109,11 +111,14 @@ def _triage_post(request):
     user = request.user
     ids = [pk for pk in request.POST.getlist("comments") if pk.isdigit()]
     visible_ids = list(comments_filtered(user, {}).filter(pk__in=ids).values_list("pk", flat=True))
-    form = TriageForm(
-        request.POST,
-        auto_id=TRIAGE_IDS,
-        comment_ids=visible_ids,
-        followups=followup_choices_for_join(user),
+    form = _scoped(
+        TriageForm(
+            request.POST,
+            auto_id=TRIAGE_IDS,
+            comment_ids=visible_ids,
+            followups=followup_choices_for_join(user),
+        ),
+        user,
     )
     back = request.get_full_path()
     if not form.is_valid():
@@ -154,7 +159,9 @@ def _triage_post(request):
 @login_required
 def followup_list(request):
     _require_viewer(request.user)
-    filters = FollowUpFilterForm(request.GET or None, units=_visible_units(request.user))
+    filters = _scoped(
+        FollowUpFilterForm(request.GET or None, units=_visible_units(request.user)), request.user
+    )
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     followups = followups_filtered(request.user, cleaned)
     page = Paginator(followups, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -195,8 +202,9 @@ def followup_detail(request, pk: int):
             evidence_form=EvidenceForm(),
         )
     if context["can_assign"]:
-        context["assign_form"] = AssignForm(
-            initial={"unit": followup.unit_id, "deadline": followup.deadline}
+        context["assign_form"] = _scoped(
+            AssignForm(initial={"unit": followup.unit_id, "deadline": followup.deadline}),
+            request.user,
         )
     return render(request, "followups/followup_detail.html", context)
 
@@ -245,7 +253,7 @@ def followup_assign(request, pk: int):
     followup = _visible_followup(request, pk)
     if not can_triage(request.user):
         raise PermissionDenied
-    form = AssignForm(request.POST)
+    form = _scoped(AssignForm(request.POST), request.user)
     try:
         if not form.is_valid():
             raise ValidationError([m for errs in form.errors.values() for m in errs])

@@ -17,6 +17,8 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from surveys.admin_scope import ScopedAdminMixin
+
 from .models import Kiosk
 from .selectors import kiosk_answers_per_day
 from .services import KioskError, kiosk_enrolment_renew, kiosk_placement_errors, kiosk_revoke
@@ -37,7 +39,8 @@ class KioskForm(forms.ModelForm):
 
 
 @admin.register(Kiosk)
-class KioskAdmin(admin.ModelAdmin):
+class KioskAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_unit = "unit"
     form = KioskForm
     list_display = [
         "__str__",
@@ -150,7 +153,9 @@ class KioskAdmin(admin.ModelAdmin):
     def enrolment_view(self, request: HttpRequest, pk: int):
         """GET offers a new address; POST creates it (the old unused one stops working) and
         shows it once, with its QR code to scan with the tablet."""
-        kiosk = get_object_or_404(Kiosk.objects.select_related("campaign", "unit"), pk=pk)
+        kiosk = get_object_or_404(
+            self.get_queryset(request).select_related("campaign", "unit"), pk=pk
+        )  # another region's kiosk answers 404
         if not self.has_change_permission(request, kiosk):
             raise PermissionDenied
         enrolment = None

@@ -6,6 +6,7 @@ from django.db.models import Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
+from surveys.admin_scope import ScopedAdminMixin, ScopedChoicesMixin
 from surveys.quota_proposals import ProposedQuotaMixin
 from surveys.tree import subtree_ids
 
@@ -13,8 +14,14 @@ from .models import Reorganisation, UnitImport, YearlyPlan, YearlyPlanUnit
 from .selectors import yearly_plan_progress
 
 
-class RecordAdmin(admin.ModelAdmin):
-    """A record of what was done: read only, never edited or deleted."""
+class RecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    """A record of what was done: read only, never edited or deleted. Seen by the users whose
+    subtree holds one of the units it touched."""
+
+    def scope_rows(self, scope, qs):
+        through = qs.model.units.through
+        touched = through.objects.filter(unit_id__in=scope.ids())
+        return qs.filter(pk__in=touched.values(f"{qs.model._meta.model_name}_id"))
 
     def has_add_permission(self, request):
         return False
@@ -57,7 +64,7 @@ class YearlyPlanUnitFormSet(forms.BaseInlineFormSet):
                 )
 
 
-class YearlyPlanUnitInline(ProposedQuotaMixin, admin.TabularInline):
+class YearlyPlanUnitInline(ScopedChoicesMixin, ProposedQuotaMixin, admin.TabularInline):
     model = YearlyPlanUnit
     formset = YearlyPlanUnitFormSet
     extra = 0
@@ -66,7 +73,8 @@ class YearlyPlanUnitInline(ProposedQuotaMixin, admin.TabularInline):
 
 
 @admin.register(YearlyPlan)
-class YearlyPlanAdmin(admin.ModelAdmin):
+class YearlyPlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_unit = "root"
     list_display = ["root", "year", "form", "participation", "assigned", "reference"]
     list_filter = ["year", "form"]
     list_select_related = ["root"]

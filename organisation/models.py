@@ -28,6 +28,10 @@ class UnitImport(models.Model):
         related_name="+",
     )
     imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    # Who sees the record (surveys.scope): the users whose subtree holds one of these units.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("units created or updated"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("unit sheet imported")
@@ -63,6 +67,10 @@ class Reorganisation(models.Model):
         related_name="+",
     )
     performed_at = models.DateTimeField(_("performed at"), default=timezone.now)
+    # Who sees the record (surveys.scope): the users whose subtree holds one of these units.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("units ended or created"), blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("reorganisation")

@@ -15,11 +15,13 @@ KINDS = {
 UNIT_KINDS = ("xlsx-official", "docx", "pdf")  # a unit manager gets no raw data
 
 
-def year_choices() -> list[tuple[str, str]]:
-    """`2025-<root id>` per year and root with a round that is not a draft (two queries)."""
+def year_choices(campaigns=None) -> list[tuple[str, str]]:
+    """`2025-<root id>` per year and root with a round that is not a draft (two queries), of
+    the rounds `campaigns` (the user's scope) if given."""
+    rounds = Campaign.objects.all() if campaigns is None else campaigns
     pairs = sorted(
         set(
-            Campaign.objects.exclude(status=CampaignStatus.DRAFT)
+            rounds.exclude(status=CampaignStatus.DRAFT)
             .exclude(root__isnull=True)
             .values_list("year", "root_id")
         ),
@@ -53,10 +55,12 @@ class ReportRequestForm(forms.Form):
         error_messages={"invalid_choice": _("Please choose a report from the buttons.")},
     )
 
-    def __init__(self, *args, kinds=tuple(KINDS), **kwargs):
+    def __init__(self, *args, kinds=tuple(KINDS), campaigns=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if campaigns is not None:  # the user's scope (surveys.scope): a forged id is refused
+            self.fields["campaign"].queryset = self.fields["campaign"].queryset & campaigns
         self.fields["kind"].choices = [(k, k) for k in kinds]
-        self.fields["year"].choices = [("", _("— one campaign —")), *year_choices()]
+        self.fields["year"].choices = [("", _("— one campaign —")), *year_choices(campaigns)]
         self.kinds = kinds
 
     def clean(self):

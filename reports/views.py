@@ -12,8 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from surveys.roles import user_unit
+from surveys.scope import scope_for
 
 from . import services
+from .access import report_runs_visible
 from .forms import UNIT_KINDS, ReportRequestForm
 from .models import ReportRun, ReportStatus
 
@@ -22,22 +24,22 @@ LOCK = "reports.lock_report"
 
 
 def _visible_run(request, pk: int, queryset=None) -> ReportRun:
-    """The run if this user may see it: reports staff see every run, a unit manager only the
-    runs of their own unit's report; anyone else gets 403."""
-    run = get_object_or_404(queryset if queryset is not None else ReportRun.objects, pk=pk)
-    if request.user.has_perm(REQUEST):
-        return run
-    unit = user_unit(request.user)
-    if unit is None or (run.params or {}).get("unit_id") != unit.pk:
+    """The run if it is in this user's scope (reports.access), else 404: an id reveals
+    nothing. Reports staff see their rounds' runs, a unit manager those of their subtree."""
+    if not (request.user.has_perm(REQUEST) or user_unit(request.user) is not None):
         raise PermissionDenied
-    return run
+    qs = queryset if queryset is not None else ReportRun.objects.all()
+    return get_object_or_404(report_runs_visible(request.user, qs), pk=pk)
 
 
 @login_required
 def report_list(request):
     if not request.user.has_perm(REQUEST):
         return _unit_report_list(request)
-    form = ReportRequestForm(request.POST or None)
+    scope = scope_for(request.user)
+    if scope.empty:
+        raise PermissionDenied
+    form = ReportRequestForm(request.POST or None, campaigns=scope.owned_campaigns())
     if request.method == "POST" and form.is_valid():
         fmt, variant = form.format_and_variant
         try:
@@ -49,7 +51,10 @@ def report_list(request):
             return redirect("reports:list")
         messages.success(request, _("The report has been requested; it is being compiled."))
         return redirect("reports:detail", pk=run.pk)
-    runs = ReportRun.objects.select_related("campaign", "root", "requested_by", "locked_by")[:50]
+    runs = report_runs_visible(
+        request.user,
+        ReportRun.objects.select_related("campaign", "root", "requested_by", "locked_by"),
+    )[:50]
     status = 400 if form.errors else 200
     return render(
         request, "reports/report_list.html", {"runs": runs, "form": form, "unit": None},
@@ -62,7 +67,9 @@ def _unit_report_list(request):
     unit = user_unit(request.user)
     if unit is None:
         raise PermissionDenied
-    form = ReportRequestForm(request.POST or None, kinds=UNIT_KINDS)
+    form = ReportRequestForm(
+        request.POST or None, kinds=UNIT_KINDS, campaigns=scope_for(request.user).campaigns()
+    )
     if request.method == "POST" and form.is_valid():
         fmt, variant = form.format_and_variant
         try:
@@ -74,8 +81,11 @@ def _unit_report_list(request):
             return redirect("reports:list")
         messages.success(request, _("The report has been requested; it is being compiled."))
         return redirect("reports:detail", pk=run.pk)
-    runs = ReportRun.objects.filter(params__unit_id=unit.pk).select_related(
-        "campaign", "root", "requested_by", "locked_by"
+    runs = report_runs_visible(
+        request.user,
+        ReportRun.objects.filter(params__unit_id=unit.pk).select_related(
+            "campaign", "root", "requested_by", "locked_by"
+        ),
     )[:50]
     status = 400 if form.errors else 200
     return render(
@@ -138,7 +148,7 @@ def report_download(request, pk: int):
 @login_required
 @permission_required(LOCK, raise_exception=True)
 def report_lock(request, pk: int):
-    run = get_object_or_404(ReportRun, pk=pk)
+    run = get_object_or_404(report_runs_visible(request.user), pk=pk)
     try:
         services.report_lock(run=run, user=request.user)
     except services.ReportError as exc:

@@ -7,6 +7,7 @@ from django.contrib.auth.models import User
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .admin_scope import ScopedAdminMixin, ScopedChoicesMixin
 from .models import (
     Answer,
     Aspect,
@@ -26,6 +27,7 @@ from .models import (
 )
 from .paginators import EstimatedCountPaginator
 from .quota_proposals import ProposedQuotaMixin
+from .scope import scope_for
 from .services.campaigns import campaign_copy, campaign_questionnaire_error
 from .services.questionnaires import questionnaire_new_version
 
@@ -47,13 +49,22 @@ class ValidityFilter(admin.SimpleListFilter):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_unit = "pk"
     list_display = ["code", "name", "kind", "parent", "valid_from", "valid_to", "successor"]
     list_filter = ["kind", ValidityFilter]
     search_fields = ["code", "name"]
     list_select_related = ["parent", "successor"]
     autocomplete_fields = ["parent", "successor"]
     ordering = ["sort_order", "code"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "parent" in form.base_fields:
+            # A unit without a parent would be a new root, outside every scope but a
+            # superuser's: only they create roots.
+            form.base_fields["parent"].required = obj is None or obj.parent_id is not None
+        return form
 
 
 @admin.register(RespondentGroup)
@@ -140,7 +151,7 @@ class QuestionnaireAdmin(admin.ModelAdmin):
             )
 
 
-class QuotaInline(ProposedQuotaMixin, admin.TabularInline):
+class QuotaInline(ScopedChoicesMixin, ProposedQuotaMixin, admin.TabularInline):
     model = Quota
     extra = 0
     autocomplete_fields = ["unit"]
@@ -182,7 +193,7 @@ class CampaignForm(forms.ModelForm):
 
 
 @admin.register(Campaign)
-class CampaignAdmin(admin.ModelAdmin):
+class CampaignAdmin(ScopedAdminMixin, admin.ModelAdmin):
     form = CampaignForm
     list_display = ["name", "slug", "root", "year", "round", "opens_on", "closes_on", "status"]
     list_filter = ["status", "year"]
@@ -193,6 +204,24 @@ class CampaignAdmin(admin.ModelAdmin):
     inlines = [QuotaInline]
     actions = ["copy_round"]
 
+    def scope_rows(self, scope, qs):
+        return scope.campaigns(qs)
+
+    def has_change_permission(self, request, obj=None):
+        # A round is visible where it surveys a unit of the scope; only its root's users edit it.
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or scope_for(request.user).owns_campaign(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or scope_for(request.user).owns_campaign(obj))
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change, **kwargs)
+        if not request.user.is_superuser and "root" in form.base_fields:
+            form.base_fields["root"].required = True  # a root-less round would be no one's
+        return form
+
     def get_readonly_fields(self, request, obj=None):
         # An answered round keeps its questionnaire (the database refuses the change too).
         if obj is not None and obj.responses.exists():
@@ -202,7 +231,7 @@ class CampaignAdmin(admin.ModelAdmin):
     @admin.action(description=_("Copy the round (same units, questionnaire and quotas)"),
                   permissions=["add"])  # fmt: skip
     def copy_round(self, request, queryset):
-        for campaign in queryset:
+        for campaign in scope_for(request.user).owned_campaigns(queryset):
             copy = campaign_copy(campaign=campaign)
             self.message_user(
                 request,
@@ -260,7 +289,8 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Response)
-class ResponseAdmin(ReadOnlyAdmin):
+class ResponseAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_unit = "unit"
     list_display = [
         "id",
         "campaign",
@@ -293,7 +323,8 @@ class ResponseAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ResponseCorrection)
-class ResponseCorrectionAdmin(ReadOnlyAdmin):
+class ResponseCorrectionAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_unit = "response__unit"
     list_display = ["response", "corrected_at", "corrected_by", "reason"]
     list_filter = ["response__campaign"]
     list_select_related = ["response__unit", "corrected_by"]
@@ -301,21 +332,24 @@ class ResponseCorrectionAdmin(ReadOnlyAdmin):
 
 
 @admin.register(ResponseContact)
-class ResponseContactAdmin(ReadOnlyAdmin):
+class ResponseContactAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_unit = "response__unit"
     list_display = ["id", "response_id", "name", "phone", "email", "purpose", "consented_at"]
     raw_id_fields = ["response"]
     show_full_result_count = False
 
 
 @admin.register(RefusalCount)
-class RefusalCountAdmin(ReadOnlyAdmin):
+class RefusalCountAdmin(ScopedAdminMixin, ReadOnlyAdmin):
+    scope_campaign = "campaign"
     list_display = ["day", "campaign", "reason", "count"]
     list_filter = ["reason", "campaign"]
     date_hierarchy = "day"
 
 
 @admin.register(Invitation)
-class InvitationAdmin(admin.ModelAdmin):
+class InvitationAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    scope_unit = "unit"
     list_display = [
         "__str__",
         "campaign",
@@ -348,7 +382,7 @@ class InvitationAdmin(admin.ModelAdmin):
     show_full_result_count = False
 
 
-class StaffProfileInline(admin.StackedInline):
+class StaffProfileInline(ScopedChoicesMixin, admin.StackedInline):
     model = StaffProfile
     can_delete = False
     autocomplete_fields = ["unit"]
@@ -358,7 +392,8 @@ admin.site.unregister(User)
 
 
 @admin.register(User)
-class StaffUserAdmin(UserAdmin):
+class StaffUserAdmin(ScopedAdminMixin, UserAdmin):
+    scope_unit = "staff_profile__unit"
     inlines = [StaffProfileInline]
     list_display = [*UserAdmin.list_display, "unit"]
     list_select_related = ["staff_profile__unit"]

@@ -56,10 +56,12 @@ def roles_sync(sender=None, using="default", **kwargs) -> None:
 
 
 def user_unit(user: AbstractBaseUser | AnonymousUser):
-    """The unit a unit manager is linked to, or None."""
+    """The unit a staff user is linked to (StaffProfile), or None."""
     profile = getattr(user, "staff_profile", None) if user.is_authenticated else None
     return profile.unit if profile is not None else None
 
 
-def sees_all_units(user: AbstractBaseUser | AnonymousUser) -> bool:
+def sees_results(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """May see the results of every unit *of their scope* (leadership, survey team); which
+    units those are is surveys.scope's answer, never global."""
     return user.is_authenticated and user.has_perm("surveys.view_all_results")

@@ -24,7 +24,7 @@ def test_every_chart_is_drawn_beside_its_table(browser, live_server, settings):
         factories.make_response(campaign, a if i % 2 else b, score=3 + i % 3)
     factories.make_response(campaign, a, channel=Channel.QR, score=5, group_code="budget_user")
     # Direct permission, not the role group: a transactional test's flush may have removed it.
-    boss = factories.make_user("lanhdao-dashboard", is_staff=True)
+    boss = factories.make_user("lanhdao-dashboard", is_staff=True, unit=factories.test_root())
     boss.user_permissions.add(
         Permission.objects.get(content_type__app_label="surveys", codename="view_all_results")
     )

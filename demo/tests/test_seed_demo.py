@@ -29,11 +29,14 @@ def test_seed_demo_loads_danang_and_is_idempotent(capsys):
     codes = list(campaign.questionnaire.questions.values_list("code", flat=True))
     assert codes == [f"C{i}" for i in range(1, 11)] + ["CHUNG"]
     names = set(campaign.units.values_list("name", flat=True))
-    assert {"Phòng Kiểm soát chi", "KBNN Hòa Vang", "Phòng Kế toán Nhà nước"} <= names
-    assert campaign.units.count() == 12
-    assert Quota.objects.filter(campaign=campaign).count() == 24
-    assert first["Response"] == 300
-    assert first["Answer"] == 300 * 11
+    # This year's round surveys the region's departments and transaction offices.
+    assert {"Phòng Kiểm soát chi", "Phòng Kế toán Nhà nước"} <= names
+    assert "Phòng Giao dịch Liên Chiểu - Cẩm Lệ - Hòa Vang" in names
+    assert campaign.units.count() == 8
+    assert Quota.objects.filter(campaign=campaign).count() == 16
+    # 300 in each of the five rounds (2024 ×2, 2025, demo, demo-kv2).
+    assert first["Response"] == 5 * 300
+    assert first["Answer"] == 5 * 300 * 11
     # Spread across channels and both groups.
     assert set(Response.objects.values_list("channel", flat=True)) == {
         "web",

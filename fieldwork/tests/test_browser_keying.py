@@ -20,7 +20,7 @@ def keyer(username: str):
     transactional test's flush removes rows that migrations created, groups included."""
     from django.contrib.auth.models import Permission
 
-    user = factories.make_user(username, is_staff=True)
+    user = factories.make_user(username, is_staff=True, unit=factories.test_root())
     user.user_permissions.add(
         Permission.objects.get(content_type__app_label="fieldwork", codename="key_paper_forms")
     )

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from surveys.models import Response
+from surveys.scope import scope_for
 from surveys.services import SubmissionError
 from surveys.services.corrections import response_correct
 
@@ -19,10 +20,13 @@ from ..forms import CorrectionForm
 @permission_required("fieldwork.key_paper_forms", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def response_correction(request, pk: int):
+    scope = scope_for(request.user)  # another region's response answers 404
     response = get_object_or_404(
-        Response.objects.select_related("campaign", "unit", "respondent_group"), pk=pk
+        scope.by_unit(Response.objects.select_related("campaign", "unit", "respondent_group")),
+        pk=pk,
     )
     form = CorrectionForm(request.POST or None, response=response)
+    form.fields["unit"].queryset = scope.units(form.fields["unit"].queryset)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:

@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from surveys.models import Campaign, Channel
+from surveys.models import Channel
+from surveys.scope import scope_for, scope_form_choices
 
 from ..forms import UploadForm
 from ..models import ImportKind, ImportLog
@@ -29,9 +30,15 @@ def _xlsx(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _owned(request):
+    """The rounds this user's scope owns: another region's slug answers 404."""
+    return scope_for(request.user).owned_campaigns()
+
+
 def _upload(request, *, channel: str, importer):
     """Validate the upload form and run `importer`; (form, result or None, its refusal)."""
     form = UploadForm(request.POST or None, request.FILES or None, channel=channel)
+    scope_form_choices(form, scope_for(request.user), owned=True)
     if request.method != "POST" or not form.is_valid():
         return form, None, None
     upload = form.cleaned_data["file"]
@@ -67,9 +74,11 @@ def responses_upload(request):
             % {"n": result.created, "name": result.log.filename},
         )
         return redirect("fieldwork:responses_upload")
-    logs = ImportLog.objects.filter(kind=ImportKind.RESPONSES).select_related(
-        "campaign", "imported_by"
-    )[:20]
+    logs = (
+        scope_for(request.user)
+        .by_campaign(ImportLog.objects.filter(kind=ImportKind.RESPONSES), owned=True)
+        .select_related("campaign", "imported_by")[:20]
+    )
     context = {"form": form, "logs": logs, **_refusal(refused)}
     return render(
         request, "fieldwork/responses_upload.html", context, status=400 if refused else 200
@@ -79,7 +88,7 @@ def responses_upload(request):
 @login_required
 @permission_required("fieldwork.key_paper_forms", raise_exception=True)
 def responses_template_download(request, slug: str):
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = get_object_or_404(_owned(request), slug=slug)
     return _xlsx(responses_template(campaign), f"phieu-giay-{campaign.slug}.xlsx")
 
 
@@ -110,7 +119,7 @@ def invitations(request):
 @login_required
 @permission_required(INVITE_PERMISSION, raise_exception=True)
 def invitation_template_download(request, slug: str):
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = get_object_or_404(_owned(request), slug=slug)
     return _xlsx(invitation_list_template(campaign), f"danh-sach-moi-{campaign.slug}.xlsx")
 
 
@@ -118,7 +127,7 @@ def invitation_template_download(request, slug: str):
 @permission_required(INVITE_PERMISSION, raise_exception=True)
 @require_POST
 def invitations_send(request, slug: str):
-    campaign = get_object_or_404(Campaign, slug=slug)
+    campaign = get_object_or_404(_owned(request), slug=slug)
     if request.POST.get("requeue_failed"):
         count = invitations_requeue_failed(campaign=campaign)
         messages.info(request, _("%(n)d failed invitations queued again.") % {"n": count})

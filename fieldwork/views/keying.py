@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from kbnn_survey.input_guard import checks_its_own_characters
+from surveys.scope import scope_for, scope_form_choices
 
 from ..forms import BatchForm
 from ..models import KeyingBatch
@@ -33,7 +34,7 @@ PERMISSION = "fieldwork.key_paper_forms"
 @permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def batch_list(request):
-    form = BatchForm(request.POST or None)
+    form = scope_form_choices(BatchForm(request.POST or None), scope_for(request.user), owned=True)
     if request.method == "POST" and form.is_valid():
         try:
             batch = batch_create(user=request.user, **form.cleaned_data)
@@ -43,8 +44,14 @@ def batch_list(request):
                     form.add_error(key if key in form.fields else None, error)
         else:
             return redirect("fieldwork:keying", pk=batch.pk)
-    batches = batches_with_progress()[:100]
+    batches = batches_with_progress(scope=scope_for(request.user))[:100]
     return render(request, "fieldwork/batch_list.html", {"form": form, "batches": batches})
+
+
+def _batches(request):
+    """The paper batches of this user's scope: another region's batch id answers 404."""
+    scope = scope_for(request.user)
+    return scope.by_unit(scope.by_campaign(KeyingBatch.objects.all(), owned=True))
 
 
 def _last_date_key(batch: KeyingBatch) -> str:
@@ -56,7 +63,7 @@ def _last_date_key(batch: KeyingBatch) -> str:
 @permission_required(PERMISSION, raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def keying(request, pk: int):
-    batch = get_object_or_404(KeyingBatch.objects.select_related("campaign"), pk=pk)
+    batch = get_object_or_404(_batches(request).select_related("campaign"), pk=pk)
     questions = campaign_questions(batch.campaign)
     errors: dict[str, list[str]] = {}
     typed: dict[str, str] = {"answered_on": request.session.get(_last_date_key(batch), "")}
@@ -111,7 +118,7 @@ def _undo_last(request, batch: KeyingBatch):
 @require_http_methods(["GET", "POST"])
 def settle(request, pk: int):
     batch = get_object_or_404(
-        KeyingBatch.objects.select_related("campaign", "first_operator", "second_operator"), pk=pk
+        _batches(request).select_related("campaign", "first_operator", "second_operator"), pk=pk
     )
     errors: dict[str, list[str]] = {}
     failed_seq = None

@@ -496,10 +496,12 @@ def _write(plan: ReorganisationPlan, *, user) -> Reorganisation:
         ],
         ignore_conflicts=True,
     )
-    return Reorganisation.objects.create(
+    record = Reorganisation.objects.create(
         kind=spec.kind,
         effective_on=spec.effective_on,
         summary=plan.summary(),
         details=plan.details(),
         performed_by=user if user is not None and user.is_authenticated else None,
     )
+    record.units.set([u.pk for u in plan.ending] + list(by_code.values()))
+    return record

@@ -23,6 +23,7 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from fieldwork.sheets import RowError, SheetRefused, sheet_read, workbook_bytes
 from surveys.models import Campaign, CampaignStatus, Unit, UnitKind
+from surveys.scope import Scope
 
 from ..models import UnitImport
 
@@ -399,9 +400,10 @@ def units_template() -> bytes:
     return workbook_bytes(_("Units"), COLUMNS, {_("Kinds"): [(COL_KIND, ""), *kinds]})
 
 
-def units_export() -> bytes:
-    """Every unit, past and present, as a unit sheet: edit it and import it again."""
-    rows = Unit.objects.order_by("sort_order", "code").values_list(
+def units_export(*, scope: Scope | None = None) -> bytes:
+    """Every unit, past and present (of `scope`), as a unit sheet: edit it, import it again."""
+    units = Unit.objects.all() if scope is None else scope.units()
+    rows = units.order_by("sort_order", "code").values_list(
         "code", "name", "kind", "parent__code", "valid_from", "valid_to", "successor__code"
     )
     labels = {kind: kind_label_vi(kind) for kind in UnitKind.values}
@@ -426,11 +428,16 @@ def units_export() -> bytes:
 
 
 def units_import(
-    *, data: bytes, filename: str, user: AbstractBaseUser | None = None
+    *,
+    data: bytes,
+    filename: str,
+    user: AbstractBaseUser | None = None,
+    scope: Scope | None = None,
 ) -> UnitImportResult:
     """Create or update every unit of a unit sheet, or none: raises SheetRefused with every
     problem (row, column, reason). A sheet that matches the units already loaded changes
-    nothing and leaves no record."""
+    nothing and leaves no record. With `scope` (the uploading user's, surveys.scope), every row
+    must stay inside it: a region's team imports only into its own subtree."""
     sheet_data = sheet_read(data, required=COLUMNS)
     if len(sheet_data.rows) > MAX_UNITS:
         raise SheetRefused(
@@ -438,14 +445,58 @@ def units_import(
         )
     try:
         with transaction.atomic():
-            return _import(sheet_data, data=data, filename=filename, user=user)
+            return _import(sheet_data, data=data, filename=filename, user=user, scope=scope)
     except IntegrityError as exc:  # a unit created meanwhile with the same code
         raise SheetRefused(
             [RowError(0, "", _("The units changed while the file was read; try again."))]
         ) from exc
 
 
-def _import(sheet_data, *, data: bytes, filename: str, user) -> UnitImportResult:
+def _scope_check(
+    sheet: dict[str, _Unit], units: dict[str, _Unit], scope: Scope, errors: list[RowError]
+) -> None:
+    """Each row: an existing unit of the scope, or a new one under a unit that is (or will be)
+    inside it; its successor inside it too. A code outside reads like an unknown one."""
+    inside: set[str] = {
+        key for key, u in units.items() if u.pk is not None and scope.has_unit(u.pk)
+    }
+    # New units hang from units inside, possibly through other new rows: repeat until stable.
+    grown = True
+    while grown:
+        grown = False
+        for key, unit in sheet.items():
+            if key not in inside and unit.pk is None and unit.parent in inside:
+                inside.add(key)
+                grown = True
+    root = _root_label(scope)
+    for key, unit in sheet.items():
+        if key in inside:
+            if unit.successor and unit.successor not in inside:
+                reason = _("“%(code)s” is not a unit of your tree.")
+                written = {"code": unit.written.get("successor")}
+                errors.append(RowError(unit.row or 0, COL_SUCCESSOR, reason % written))
+        elif unit.pk is not None:
+            reason = _("“%(code)s” is not a unit of your tree: you may only import under %(root)s.")
+            errors.append(
+                RowError(unit.row or 0, COL_CODE, reason % {"code": unit.code, "root": root})
+            )
+        elif unit.parent is None:
+            reason = _("a new root unit can only be created by an administrator.")
+            errors.append(RowError(unit.row or 0, COL_PARENT, reason))
+        elif unit.parent in units:  # an unknown parent is named by _references_check
+            reason = _("“%(code)s” is not a unit of your tree: you may only import under %(root)s.")
+            written = {"code": unit.written.get("parent"), "root": root}
+            errors.append(RowError(unit.row or 0, COL_PARENT, reason % written))
+
+
+def _root_label(scope: Scope) -> str:
+    unit = Unit.objects.filter(pk=scope.unit_id).first() if scope.unit_id else None
+    return unit.code if unit else "—"
+
+
+def _import(
+    sheet_data, *, data: bytes, filename: str, user, scope: Scope | None = None
+) -> UnitImportResult:
     stored = _stored_units()
     errors: list[RowError] = []
     bad: set[str] = set()
@@ -454,6 +505,8 @@ def _import(sheet_data, *, data: bytes, filename: str, user) -> UnitImportResult
     _references_check(sheet, units, errors, bad)
     _successors_check(units, errors)
     _open_rounds_check(sheet, errors)
+    if scope is not None and not scope.everything:
+        _scope_check(sheet, units, scope, errors)
     if errors:
         raise SheetRefused(sorted(errors, key=lambda e: e.row))
     created_codes, updated_codes = _write(sheet, units)
@@ -466,6 +519,14 @@ def _import(sheet_data, *, data: bytes, filename: str, user) -> UnitImportResult
             created=created_codes,
             updated=updated_codes,
             imported_by=user if user is not None and user.is_authenticated else None,
+        )
+        # Who sees the record (surveys.scope): the top-most units it changed (one row or a
+        # few: a row per unit would be one more INSERT per 500 units on SQLite).
+        changed = {c.casefold() for c in created_codes + updated_codes}
+        tops = sorted(key for key in changed if units[key].parent not in changed)
+        through = UnitImport.units.through
+        through.objects.bulk_create(
+            through(unitimport_id=log.pk, unit_id=units[key].pk) for key in tops
         )
     return UnitImportResult(
         created=created_codes,

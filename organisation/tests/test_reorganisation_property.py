@@ -77,7 +77,7 @@ def invariants() -> None:
 @given(steps=steps)
 def test_any_sequence_of_reorganisations_keeps_the_tree_whole(db, steps):
     with transaction.atomic():
-        root = make_unit("R", kind=UnitKind.BRANCH)
+        root = make_unit("R", kind=UnitKind.BRANCH, parent=None)
         for i in range(4):
             make_unit(f"U{i}", parent=root, valid_from=datetime.date(2024, 1, 1))
         counter = 0

@@ -131,7 +131,7 @@ def test_a_refused_reorganisation_shows_why_and_changes_nothing(team, units):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Không thể thực hiện" in page and "đã được dùng" in page and "ít nhất hai" in page
-    assert Unit.objects.count() == 5
+    assert Unit.objects.count() == 6  # the five and the team's root
 
 
 def test_confirming_after_changing_the_form_shows_a_new_preview(team, units):

@@ -11,9 +11,12 @@ from organisation.services.unit_import import COLUMNS
 from surveys.models import Unit
 from surveys.tests import factories
 
-from .sheets import REGION_ROWS, unit_sheet
+from .sheets import REGION_ROWS as ROOT_ROWS
+from .sheets import unit_sheet
 
 URL = "/don-vi/tai-len/"
+# The survey team imports under its own root (surveys.scope): the sheet's roots hang from it.
+REGION_ROWS = [[*row[:3], row[3] or factories.ROOT_CODE, *row[4:]] for row in ROOT_ROWS]
 
 
 def upload(rows) -> SimpleUploadedFile:
@@ -35,10 +38,10 @@ def test_survey_team_uploads_the_sheet_then_the_same_sheet_again(team_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "Đã tạo 7 đơn vị" in page and "don-vi.xlsx" in page
-    assert Unit.objects.count() == 7
+    assert Unit.objects.count() == 8  # and the team's root
     response = team_client.post(URL, {"file": upload(REGION_ROWS)}, follow=True)
     assert "Không có gì thay đổi" in response.content.decode()
-    assert Unit.objects.count() == 7
+    assert Unit.objects.count() == 8
 
 
 def test_bad_rows_are_listed_and_nothing_changes(team_client):
@@ -47,14 +50,14 @@ def test_bad_rows_are_listed_and_nothing_changes(team_client):
     assert response.status_code == 400
     page = response.content.decode()
     assert "Không thay đổi gì" in page and "X → X" in page and "vòng lặp" in page
-    assert Unit.objects.count() == 0
+    assert Unit.objects.count() == 1  # the team's root only
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_without_error(team_client):
     junk = SimpleUploadedFile("don-vi.xlsx", b"PK\x03\x04 not really")
     response = team_client.post(URL, {"file": junk})
     assert response.status_code == 400
-    assert Unit.objects.count() == 0
+    assert Unit.objects.count() == 1
 
 
 def test_blank_template_has_the_columns(team_client):
@@ -75,7 +78,7 @@ def test_the_units_loaded_download_as_a_sheet_that_imports_unchanged(team_client
 
     sheet = load_workbook(io.BytesIO(response.content)).worksheets[0]
     rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[0] == COLUMNS and len(rows) == 8
+    assert rows[0] == COLUMNS and len(rows) == 9  # the team's root and its seven
     assert [
         "HCH",
         "KBNN Hải Châu",
@@ -103,4 +106,36 @@ def test_other_roles_cannot_upload(client, db):
         assert client.post(URL, {"file": upload(REGION_ROWS)}).status_code == 403
         assert client.get(reverse("organisation:units_template")).status_code == 403
         assert client.get(reverse("organisation:units_export")).status_code == 403
-    assert Unit.objects.count() == 1
+    assert Unit.objects.count() == 2  # the test root and KSC
+
+
+def test_a_regions_team_imports_only_inside_its_subtree(client, db):
+    """A new root, a unit of another region, a parent or successor outside: each row named,
+    nothing written; the region's own rows go in; another region's export is not offered."""
+    other = factories.make_unit("KV2", name="KBNN khu vực II", parent=None)
+    factories.make_unit("KV2-PGD", name="Phòng Giao dịch KV2", parent=other)
+    client.force_login(factories.survey_team())
+    before = Unit.objects.count()
+    rows = [
+        ["NEWROOT", "Gốc mới", "KBNN khu vực", "", "", "", ""],  # 2: a new root
+        ["KV2-PGD", "Đổi tên", "Phòng Giao dịch", "KV2", "", "", ""],  # 3: another region's
+        ["MINE", "Phòng của tôi", "Phòng Giao dịch", "KV2", "", "", ""],  # 4: parent outside
+    ]
+    response = client.post(URL, {"file": upload(rows)})
+    assert response.status_code == 400
+    found = {(e.row, e.column): e.reason for e in response.context["errors"]}
+    assert set(found) == {(2, "Mã đơn vị cấp trên"), (3, "Mã đơn vị"), (4, "Mã đơn vị cấp trên")}
+    assert "gốc mới" in found[(2, "Mã đơn vị cấp trên")]  # said in Vietnamese
+    assert "không thuộc cây đơn vị" in found[(3, "Mã đơn vị")]
+    assert Unit.objects.count() == before
+    assert Unit.objects.get(code="KV2-PGD").name == "Phòng Giao dịch KV2"
+    ok = [["MINE", "Phòng của tôi", "Phòng Giao dịch", factories.ROOT_CODE, "", "", ""]]
+    assert client.post(URL, {"file": upload(ok)}).status_code == 302
+    assert Unit.objects.get(code="MINE").parent.code == factories.ROOT_CODE
+    import io
+
+    export = client.get(reverse("organisation:units_export"))
+    codes = [
+        r[0].value for r in load_workbook(io.BytesIO(export.content)).worksheets[0].iter_rows()
+    ]
+    assert "MINE" in codes and "KV2" not in codes and "KV2-PGD" not in codes

@@ -27,7 +27,7 @@ def test_progress_bar_follows_the_run_and_the_download_appears(
     settings.MEDIA_ROOT = tmp_path  # the live server runs in this process (restored after)
     data = build_dataset(per_cell=1)
     # Direct permission, not the role group: a transactional test's flush may have removed it.
-    boss = factories.make_user("lanhdao-browser", is_staff=True)
+    boss = factories.make_user("lanhdao-browser", is_staff=True, unit=factories.test_root())
     boss.user_permissions.add(
         Permission.objects.get(content_type__app_label="reports", codename="request_report")
     )

@@ -86,8 +86,8 @@ def test_unit_manager_and_anonymous_are_refused(client, done_run):
     client.force_login(factories.make_user("nobody"))  # staff without a role or a unit
     assert client.get(reverse("reports:list")).status_code == 403
     client.force_login(factories.unit_manager(factories.make_unit()))
-    for url in urls:
-        assert client.get(url).status_code == 403
+    for url in urls:  # a run outside the manager's subtree: 404, the id reveals nothing
+        assert client.get(url).status_code == 404
     assert client.post(reverse("reports:lock", args=[done_run.pk])).status_code == 403
     assert ReportRun.objects.count() == 1 and not ReportRun.objects.get().is_locked
 
@@ -183,7 +183,7 @@ def test_a_unit_manager_compiles_and_downloads_their_units_report_only(
     assert codes == [unit.code]
     for run in (others, whole):
         for name in ("detail", "progress", "download"):
-            assert client.get(reverse(f"reports:{name}", args=[run.pk])).status_code == 403
+            assert client.get(reverse(f"reports:{name}", args=[run.pk])).status_code == 404
     assert client.post(reverse("reports:lock", args=[mine.pk])).status_code == 403
 
 

@@ -26,9 +26,25 @@ from surveys.services import response_submit
 _seq = itertools.count(1)
 
 
+ROOT_CODE = "KBNN-TEST"
+
+
+def test_root() -> Unit:
+    """The root every test unit hangs from unless told otherwise (parent=None makes another
+    root): the survey team and leadership of the tests are linked to it, since a user without
+    a unit sees nothing (surveys.scope)."""
+    root, _ = Unit.objects.get_or_create(
+        code=ROOT_CODE,
+        defaults={"name": "KBNN (gốc của các bài kiểm thử)", "kind": UnitKind.BRANCH},
+    )
+    return root
+
+
 def make_unit(code: str | None = None, **kwargs) -> Unit:
     n = next(_seq)
     defaults = {"name": f"Đơn vị {n}", "kind": UnitKind.DEPARTMENT}
+    if "parent" not in kwargs and "parent_id" not in kwargs:
+        defaults["parent"] = test_root()
     defaults.update(kwargs)
     return Unit.objects.create(code=code or f"U{n}", **defaults)
 
@@ -103,12 +119,12 @@ def make_user(username: str, role: str | None = None, unit: Unit | None = None, 
     return user
 
 
-def survey_team(username: str = "team") -> User:
-    return make_user(username, roles.SURVEY_TEAM, is_staff=True)
+def survey_team(username: str = "team", unit: Unit | None = None) -> User:
+    return make_user(username, roles.SURVEY_TEAM, unit=unit or test_root(), is_staff=True)
 
 
-def leadership(username: str = "boss") -> User:
-    return make_user(username, roles.LEADERSHIP, is_staff=True)
+def leadership(username: str = "boss", unit: Unit | None = None) -> User:
+    return make_user(username, roles.LEADERSHIP, unit=unit or test_root(), is_staff=True)
 
 
 def unit_manager(unit: Unit, username: str = "manager") -> User:

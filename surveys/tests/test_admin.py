@@ -109,6 +109,7 @@ def test_survey_team_creates_a_campaign_with_quotas(team_client, unit):
         {
             "name": "Đợt I năm 2031",
             "slug": "dot-1-2031",
+            "root": unit.parent_id,  # required of anyone but a superuser (surveys.scope)
             "year": 2031,
             "round": 1,
             "opens_on": "2031-03-01",

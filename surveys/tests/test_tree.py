@@ -137,9 +137,9 @@ def test_a_merged_unit_whose_successor_was_split_ends_at_the_split_unit(db):
 
 
 def test_a_cycle_of_successors_or_parents_ends_the_walk(db):
-    a = make_unit("A", valid_to=D(2020, 1, 1))
-    b = make_unit("B", valid_to=D(2021, 1, 1), successor=a)
-    c = make_unit("C", valid_to=D(2022, 1, 1), successor=b)
+    a = make_unit("A", valid_to=D(2020, 1, 1), parent=None)
+    b = make_unit("B", valid_to=D(2021, 1, 1), successor=a, parent=None)
+    c = make_unit("C", valid_to=D(2022, 1, 1), successor=b, parent=None)
     Unit.objects.filter(pk=a.pk).update(successor=c)  # A → C → B → A
     mapping = rollup_map(units_on=D(2025, 1, 1))
     assert mapping == {a.pk: a.pk, b.pk: b.pk, c.pk: c.pk}

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from surveys.models import Campaign
 from surveys.posters import qr_svg, unit_survey_url
+from surveys.scope import scope_for
 
 POSTER_PERMISSION = "surveys.change_campaign"
 
@@ -24,8 +25,11 @@ def _posters(campaign: Campaign, units) -> list[dict]:
 @login_required
 @permission_required(POSTER_PERMISSION, raise_exception=True)
 def campaign_posters(request: HttpRequest, slug: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
-    units = campaign.units.valid_on(timezone.localdate()).order_by("kind", "sort_order", "code")
+    scope = scope_for(request.user)  # another region's round answers 404
+    campaign = get_object_or_404(scope.campaigns(), slug=slug)
+    units = scope.units(campaign.units.valid_on(timezone.localdate())).order_by(
+        "kind", "sort_order", "code"
+    )
     context = {"campaign": campaign, "posters": _posters(campaign, units)}
     return render(request, "surveys/posters.html", context)
 
@@ -33,7 +37,8 @@ def campaign_posters(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @permission_required(POSTER_PERMISSION, raise_exception=True)
 def unit_poster(request: HttpRequest, slug: str, unit_code: str) -> HttpResponse:
-    campaign = get_object_or_404(Campaign, slug=slug)
-    unit = get_object_or_404(campaign.units, code=unit_code)
+    scope = scope_for(request.user)
+    campaign = get_object_or_404(scope.campaigns(), slug=slug)
+    unit = get_object_or_404(scope.units(campaign.units.all()), code=unit_code)
     context = {"campaign": campaign, "posters": _posters(campaign, [unit])}
     return render(request, "surveys/posters.html", context)
