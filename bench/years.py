@@ -212,7 +212,8 @@ def load(total: int, campaigns: dict) -> None:
 
 
 def child_compile(options: dict) -> None:
-    from reports.exporters import SHEETS, snapshot, workbook_write
+    from reports.exporters import SHEETS, workbook_write
+    from reports.snapshot import snapshot
     from surveys.models import Campaign, Unit
 
     SHEETS.pop("raw")  # every sheet but `Dữ liệu`
