@@ -120,8 +120,8 @@ class Scope:
     source_ids: list[int] | None  # the SQL filter: units whose responses count here
 
     @classmethod
-    def of(cls, period: Period, unit_ids=None) -> Scope:
-        tree = UnitTree.load()  # one query: the unit table is small
+    def of(cls, period: Period, unit_ids=None, tree: UnitTree | None = None) -> Scope:
+        tree = tree or UnitTree.load()  # one query: the unit table is small
         unit_of = tree.rollup_map(units_on=period.closes_on)
         visible = None if unit_ids is None else set(unit_ids)
         source = None if visible is None else sorted(p for p, t in unit_of.items() if t in visible)
@@ -203,11 +203,12 @@ def quota_rows(
     units=None,
     today=None,
     scope: Scope | None = None,
+    tree: UnitTree | None = None,
 ) -> list[QuotaRow]:
     """Quota progress per unit and form, rolled up; a year's against its yearly plan."""
     today = today or timezone.localdate()
     period = period or Period([campaign])
-    scope = scope or Scope.of(period, unit_ids)
+    scope = scope or Scope.of(period, unit_ids, tree)
     if response_rows is None:
         response_rows = counts.response_rows(campaign=period.scope, unit_ids=scope.source_ids)
     if units is None:
@@ -371,12 +372,13 @@ def dashboard_data(
     unit_ids=None,
     today=None,
     rounds=None,
+    tree: UnitTree | None = None,
 ) -> Dashboard:
     """Everything on /dashboard/ for one round or a year, for a user who sees `unit_ids`
     (None: all). Rolled up through reorganisations onto the units valid on its last day."""
     period = period or Period([campaign])
     campaign = period.campaign
-    scope = Scope.of(period, unit_ids)
+    scope = Scope.of(period, unit_ids, tree)
     source = scope.source_ids
     layout = questionnaire_layout(campaign=campaign)
     # Three small cubes, each summed in SQL down to the dimension rolled up (see cube.cubes).

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from followups.access import can_triage, managed_unit
 from followups.selectors import overdue_count
 from kbnn_survey.queueing import enqueue_on_commit
+from surveys.scope import scope_for
 
 from .access import dashboard_unit_ids, default_round, rounds_visible
 from .charts import chart_data
@@ -75,7 +76,12 @@ def index(request):
     period = _period(request)
     if period is None:
         return _no_round(request)
-    dash = dashboard_data(period=period, unit_ids=unit_ids, rounds=_visible(request, unit_ids))
+    dash = dashboard_data(
+        period=period,
+        unit_ids=unit_ids,
+        rounds=_visible(request, unit_ids),
+        tree=scope_for(request.user).tree,
+    )
     context = {
         "dash": dash,
         **_pickers(request, period),
@@ -103,7 +109,9 @@ def quota(request):
     context = {
         "campaign": period.campaign,
         **_pickers(request, period),
-        "quotas": quota_rows(period=period, unit_ids=unit_ids),
+        "quotas": quota_rows(
+            period=period, unit_ids=unit_ids, tree=scope_for(request.user).tree
+        ),
         "today": timezone.localdate(),
     }
     return render(request, "dashboard/quota.html", context)

@@ -23,7 +23,7 @@ request. The public survey path never builds one.
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -40,6 +40,9 @@ class Scope:
     unit_ids: frozenset[int] | None
     unit_id: int | None = None  # the user's own unit
     top: bool = False  # the user's unit is the one root serving: it owns root-less rounds
+    # The tree the scope was built from, for a page that walks it again (the dashboard's
+    # roll-up): one load of the unit table per request, not two.
+    tree: UnitTree | None = field(default=None, compare=False, repr=False)
 
     @property
     def everything(self) -> bool:
@@ -151,6 +154,7 @@ def scope_build(unit_id: int | None, *, tree: UnitTree | None = None) -> Scope:
         unit_ids=frozenset(scope_units(tree, unit_id)),
         unit_id=unit_id,
         top=node.parent_id is None and _sole_root(tree, unit_id),
+        tree=tree,
     )
 
 
@@ -186,13 +190,13 @@ def scope_form_choices(form, scope: Scope, *, owned: bool = False):
     region's unit or round is refused like any unknown choice. Returns the form."""
     from django.forms import ModelChoiceField
 
-    for field in form.fields.values():
-        if not isinstance(field, ModelChoiceField):  # ModelMultipleChoiceField is one too
+    for choice in form.fields.values():
+        if not isinstance(choice, ModelChoiceField):  # ModelMultipleChoiceField is one too
             continue
-        model = field.queryset.model
+        model = choice.queryset.model
         if model is Unit:
-            field.queryset = scope.units(field.queryset)
+            choice.queryset = scope.units(choice.queryset)
         elif model is Campaign:
             narrow = scope.owned_campaigns if owned else scope.campaigns
-            field.queryset = narrow(field.queryset)
+            choice.queryset = narrow(choice.queryset)
     return form

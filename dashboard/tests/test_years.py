@@ -81,7 +81,7 @@ def test_the_year_quota_counts_every_round_against_the_yearly_plan(years):
 
 
 def test_the_pages_offer_a_year_and_refuse_a_bad_one(client, years):
-    client.force_login(factories.leadership())
+    client.force_login(factories.leadership(unit=years.root))
     page = client.get(reverse("dashboard:index"), {"year": "2025"})
     body = page.content.decode()
     assert page.status_code == 200
@@ -105,7 +105,7 @@ def test_a_signal_on_a_former_unit_names_the_unit_now_carrying_it(client, years)
         campaign=years.rounds_2025[0], unit=years.units["P1"], day=datetime.date(2025, 2, 3),
         kind=SignalKind.values[0], measure=1.0, detail="thử", response_count=0,
     )  # fmt: skip
-    client.force_login(factories.survey_team())
+    client.force_login(factories.survey_team(unit=years.root))
     body = client.get(reverse("dashboard:index"), {"year": "2025"}).content.decode()
     assert "KBNN Hải Châu <span" in body and "(nay tính vào Phòng Giao dịch số 1)" in body
     # The round before the merge shows it as it was, with nothing carried elsewhere.

@@ -110,13 +110,14 @@ def test_survey_team_opens_the_records_in_the_admin(team_client, region, model):
         assert team_client.get(reverse(f"admin:organisation_{model}_add")).status_code == 403
 
 
-def test_the_plan_page_shows_each_units_part_and_the_responses_counted_toward_it(team_client):
+def test_the_plan_page_shows_each_units_part_and_the_responses_counted_toward_it(client, db):
     from reports.tests.recompute import FORMS, Recomputed
     from reports.tests.years import build_years
 
     years = build_years(per_unit=3)
+    client.force_login(factories.survey_team(unit=years.root))  # the region's own team
     plan = YearlyPlan.objects.get(year=2025)
-    page = team_client.get(reverse("admin:organisation_yearlyplan_change", args=[plan.pk]))
+    page = client.get(reverse("admin:organisation_yearlyplan_change", args=[plan.pk]))
     body = page.content.decode()
     assert page.status_code == 200 and "yearly-plan-progress" in body
     raw = Recomputed(years.rounds_2025)

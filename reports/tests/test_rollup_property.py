@@ -63,7 +63,7 @@ def test_every_response_is_counted_once_under_the_unit_carrying_it(db, steps, se
     with transaction.atomic():
         rng = random.Random(seed)
         groups = [factories.group("payer")]
-        root = factories.make_unit("R", kind=UnitKind.REGIONAL)
+        root = factories.make_unit("R", kind=UnitKind.REGIONAL, parent=None)
         for i in range(4):
             factories.make_unit(f"U{i}", parent=root, valid_from=datetime.date(2024, 1, 1))
         _apply(steps)

@@ -193,7 +193,7 @@ def test_leadership_requests_the_years_report_from_the_page(
     from reports.tests.years import build_years
 
     years = build_years(per_unit=1)
-    client.force_login(factories.leadership())
+    client.force_login(factories.leadership(unit=years.root))
     page = client.get(reverse("reports:list")).content.decode()
     assert f'value="2025-{years.root.pk}"' in page and "Năm 2025 – KBNN khu vực XIII" in page
     bad = client.post(reverse("reports:list"), {"year": "1999-1", "kind": "xlsx-official"})

@@ -75,7 +75,7 @@ def _round(root, units, year, number, opens, closes) -> Campaign:
 def build_years(*, per_unit: int = 6, seed: int = 12) -> Years:
     rng = random.Random(seed)
     groups = [factories.group("payer"), factories.group("budget_user")]
-    root = factories.make_unit("KV", name="KBNN khu vực XIII", kind=UnitKind.REGIONAL)
+    root = factories.make_unit("KV", name="KBNN khu vực XIII", kind=UnitKind.REGIONAL, parent=None)
     old = {
         code: factories.make_unit(code, name=name, parent=root, sort_order=i)
         for i, (code, name) in enumerate(
