@@ -133,3 +133,41 @@ def test_a_run_whose_worker_was_killed_finishes_after_a_restart_with_one_file(
     run.refresh_from_db()
     assert run.attempts == 2 and run.checksum
     assert _files(settings.MEDIA_ROOT) == [run.file.name]
+
+
+def test_a_killed_workers_run_resumes_within_two_minutes_without_beat(start_worker, settings):
+    """kill -9 in the middle of a run; the next worker's watchdog re-queues it (no beat, nobody
+    calls the re-queue): done within 2 minutes, its checksum that of its file, no work file left."""
+    import hashlib
+    import signal
+    import time
+
+    data = build_dataset(per_cell=1)
+    slow, log = start_worker("reports.tests.slow_worker_settings")
+    run = ReportRun.objects.create(campaign=data.campaign)
+    tasks.compile_report.delay(run.pk)
+
+    def in_slow_sheet():
+        assert slow.poll() is None, log.read_text()
+        return ReportRun.objects.filter(pk=run.pk, progress_note="Chậm").exists()
+
+    wait_for(in_slow_sheet, timeout=90, what="the worker to be in the middle of the run")
+    os.kill(slow.pid, signal.SIGKILL)
+    slow.wait(timeout=20)
+    killed_at = time.monotonic()
+    media = settings.MEDIA_ROOT
+    assert _files(media), "the killed attempt left its work file (what the next one removes)"
+    proc, log = start_worker()
+
+    def done():
+        assert proc.poll() is None, log.read_text()
+        return ReportRun.objects.filter(pk=run.pk, status=ReportStatus.DONE).exists()
+
+    wait_for(done, timeout=120, what="the run to resume and finish")
+    took = time.monotonic() - killed_at
+    assert took < 120, took
+    run.refresh_from_db()
+    assert run.attempts == 2
+    assert run.checksum == hashlib.sha256((media / run.file.name).read_bytes()).hexdigest()
+    assert _files(media) == [run.file.name]
+    print(f"resumed and finished {took:.1f} s after the kill")
