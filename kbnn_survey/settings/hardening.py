@@ -49,6 +49,10 @@ AXES_CLIENT_IP_CALLABLE = "kbnn_survey.accounts.axes_client_address"
 # Only failures are kept (to count them); successful logins are not logged with an address.
 AXES_DISABLE_ACCESS_LOG = True
 
+# --- Uploads: a sheet of more rows than this is imported by a worker, with a progress bar
+# (fieldwork/services/import_jobs.py); smaller ones in the request.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=3000)
+
 # --- Second factor (django-otp, TOTP; kbnn_survey/second_factor.py): optional for staff,
 # required for superusers where this is on (the production profile turns it on).
 OTP_REQUIRED_FOR_SUPERUSERS = env.bool("OTP_REQUIRED_FOR_SUPERUSERS", default=False)
