@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import datetime
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from conftest import wait_for
@@ -22,47 +18,6 @@ from reports.models import ReportRun, ReportStatus
 from reports.tests.dataset import build_dataset
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def start_worker(live_app, redis_url, settings, tmp_path):
-    """Start `celery worker` processes on the test database, writing to a temporary media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    db = connection.settings_dict
-    started = []
-
-    def start(settings_module: str = "kbnn_survey.settings.test"):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings_module,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": redis_url,
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        }
-        if db.get("PASSWORD"):
-            env["PGPASSWORD"] = db["PASSWORD"]
-        log = tmp_path / f"worker-{len(started)}.log"
-        handle = open(log, "w")  # noqa: SIM115 (closed at teardown)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "kbnn_survey", "worker", "--pool=solo",
-             "-l", "info", "--without-gossip", "--without-mingle",
-             "-n", f"reports-{os.getpid()}-{len(started)}@%h"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        started.append((proc, handle))
-        return proc, log
-
-    yield start
-    for proc, handle in started:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        handle.close()
 
 
 def _files(media) -> list[str]:
