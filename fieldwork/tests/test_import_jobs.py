@@ -223,3 +223,17 @@ def test_a_hostile_large_file_is_refused_by_the_guard_before_any_job(
     page = team_client.post(url, {"campaign": campaign.pk, "file": _file(bomb.getvalue())})
     assert page.status_code == 400
     assert not ImportJob.objects.exists() and _stored_files(media) == []
+
+
+@pytest.mark.django_db
+def test_the_command_says_how_far_it_got(tmp_path, campaign):
+    from django.core.management import call_command
+
+    path = tmp_path / "lon.xlsx"
+    path.write_bytes(forms_sheet(60))
+    stderr = io.StringIO()
+    call_command("import_responses", str(path), "--campaign", campaign.slug, stderr=stderr)
+    lines = stderr.getvalue().splitlines()
+    assert lines[0] == "5% Đang kiểm tra các dòng"
+    assert "40% Đang ghi các phiếu" in lines and len(lines) >= 5
+    assert Response.objects.count() == 60
