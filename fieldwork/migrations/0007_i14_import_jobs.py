@@ -10,7 +10,10 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('fieldwork', '0006_personal_data_retention'),
-        ('surveys', '0011_campaign_root'),
+        # Only the campaign table is needed (there since surveys/0001); naming the newest
+        # surveys migration here reorders the graph so that unapplying kiosk/0002 met a
+        # historical Campaign with a column already dropped (test_followup_move_migration).
+        ('surveys', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
