@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime
 import os
 import shutil
+import subprocess
+import sys
 import time
 import zoneinfo
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -116,6 +119,49 @@ def wait_for(condition, timeout: float = 60, what: str = "") -> None:
             return
         time.sleep(0.2)
     pytest.fail(f"timed out waiting for {what}")
+
+
+@pytest.fixture
+def start_worker(live_app, redis_url, settings, tmp_path):
+    """Start `celery worker` subprocesses (solo pool) on the test database and Redis, writing to
+    a temporary MEDIA_ROOT; `start(settings_module)` returns (process, log path)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    from django.db import connection
+
+    db = connection.settings_dict
+    started = []
+
+    def start(settings_module: str = "kbnn_survey.settings.test"):
+        env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": settings_module,
+            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}",
+            "REDIS_URL": redis_url,
+            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+        }
+        if db.get("PASSWORD"):
+            env["PGPASSWORD"] = db["PASSWORD"]
+        log = tmp_path / f"worker-{len(started)}.log"
+        handle = open(log, "w")  # noqa: SIM115 (closed at teardown)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "kbnn_survey", "worker", "--pool=solo",
+             "-l", "info", "--without-gossip", "--without-mingle",
+             "-n", f"test-{os.getpid()}-{len(started)}@%h"],
+            cwd=Path(__file__).resolve().parent, env=env, stdout=handle, stderr=subprocess.STDOUT,
+        )  # fmt: skip
+        started.append((proc, handle))
+        return proc, log
+
+    yield start
+    for proc, handle in started:
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        handle.close()
 
 
 @pytest.fixture

@@ -216,3 +216,79 @@ class OptOut(models.Model):
 
     def __str__(self) -> str:
         return self.email_hash[:12]
+
+
+class ImportJobKind(models.TextChoices):
+    RESPONSES = "responses", _("Paper forms")
+    UNITS = "units", _("Unit sheet")
+
+
+class ImportJobStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Imported")
+    REFUSED = "refused", _("Refused")
+    FAILED = "failed", _("Stopped by an error")
+
+
+class ImportJob(models.Model):
+    """A large upload imported by a worker (fieldwork.services.import_jobs): the stored file,
+    its progress, then the outcome (the message, or the first problems and how many more).
+    The file is deleted once the job ends."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=ImportJobKind.choices)
+    campaign = models.ForeignKey(
+        Campaign,
+        verbose_name=_("campaign"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    checksum = models.CharField(_("SHA-256"), max_length=64)
+    file = models.FileField(_("file"), upload_to="imports/", blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportJobStatus.choices, default="pending"
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    progress_note = models.CharField(_("progress note"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    heartbeat_at = models.DateTimeField(_("heartbeat"), null=True, blank=True)
+    message = models.TextField(_("result"), blank=True)
+    errors = models.JSONField(_("problems"), default=list, blank=True)
+    more_errors = models.PositiveIntegerField(_("problems not listed"), default=0)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            # The same file sent again (a second click, a reused form) while it is imported
+            # finds this job instead of starting another one.
+            models.UniqueConstraint(
+                fields=["kind", "checksum"],
+                condition=Q(status__in=["pending", "running"]),
+                name="import_job_active_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (
+            ImportJobStatus.DONE, ImportJobStatus.REFUSED, ImportJobStatus.FAILED
+        )  # fmt: skip

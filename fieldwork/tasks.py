@@ -41,3 +41,13 @@ def personal_data_erase() -> dict:
 
     erased = erase()
     return {"contacts": erased.contacts, "invitees": erased.invitees}
+
+
+# acks_late: a worker killed mid-import leaves the message to be delivered again; the claim
+# (pending → running, a conditional update) makes a second delivery do nothing, and the import
+# is one transaction, so the killed attempt saved nothing.
+@shared_task(acks_late=True, reject_on_worker_lost=True, ignore_result=True)
+def import_job_run(job_id: int) -> bool:
+    from .services.import_jobs import import_job_execute
+
+    return import_job_execute(job_id=job_id)

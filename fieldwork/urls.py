@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import corrections, imports, keying, personal_data, public
+from .views import corrections, import_jobs, imports, keying, personal_data, public
 
 app_name = "fieldwork"
 
@@ -14,6 +14,15 @@ urlpatterns = [
         name="response_correction",
     ),
     path("nhap-phieu/tai-len/", imports.responses_upload, name="responses_upload"),
+    path("tai-len/viec/<int:pk>/", import_jobs.import_job, name="import_job"),
+    path(
+        "tai-len/viec/<int:pk>/trang-thai.json",
+        import_jobs.import_job_status,
+        name="import_job_status",
+    ),
+    path(
+        "tai-len/viec/<int:pk>/thu-lai/", import_jobs.import_job_retry_view, name="import_job_retry"
+    ),
     path(
         "nhap-phieu/mau/<slug:slug>.xlsx",
         imports.responses_template_download,

@@ -12,6 +12,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from fieldwork.models import ImportJobKind
+from fieldwork.services.import_jobs import import_job_start_if_large
 from fieldwork.sheets import SheetRefused
 from surveys.scope import scope_for, scope_form_choices
 
@@ -23,7 +25,12 @@ from .services.reorganisation import (
     reorganisation_apply,
     reorganisation_preview,
 )
-from .services.unit_import import units_export, units_import, units_template
+from .services.unit_import import (
+    units_export,
+    units_import,
+    units_import_message,
+    units_template,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNIT_PERMISSIONS = ["surveys.add_unit", "surveys.change_unit"]
@@ -56,29 +63,19 @@ def units_upload(request):
     errors = []
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            result = units_import(
-                data=upload.read(), filename=upload.name, user=request.user, scope=scope
+            job = import_job_start_if_large(
+                kind=ImportJobKind.UNITS, data=data, filename=upload.name, user=request.user
             )
+            if job is not None:
+                return redirect("fieldwork:import_job", pk=job.pk)
+            result = units_import(data=data, filename=upload.name, user=request.user, scope=scope)
         except SheetRefused as exc:
             errors = exc.errors
         else:
-            if result.log is None:
-                messages.info(
-                    request,
-                    _("Nothing changed: the %(n)d units of the file are already loaded as written.")
-                    % {"n": result.unchanged},
-                )
-            else:
-                messages.success(
-                    request,
-                    _("%(created)d units created, %(updated)d updated, %(unchanged)d unchanged.")
-                    % {
-                        "created": len(result.created),
-                        "updated": len(result.updated),
-                        "unchanged": result.unchanged,
-                    },
-                )
+            notify = messages.info if result.log is None else messages.success
+            notify(request, units_import_message(result))
             return redirect("organisation:units_upload")
     logs = _records(scope, UnitImport.objects.select_related("imported_by"))[:20]
     status = 400 if errors or form.errors else 200

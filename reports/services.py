@@ -11,11 +11,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.core.files.storage import default_storage
 from django.db import DatabaseError, close_old_connections, connection, transaction
@@ -37,9 +39,13 @@ VARIANTS = ("internal", "official")
 
 logger = logging.getLogger(__name__)
 
-# A running run whose heartbeat is older than this is taken for dead and re-queued.
+# A pending run older than this lost its message: beat (every 5 minutes) sends it again.
 STALE_AFTER = datetime.timedelta(minutes=5)
 HEARTBEAT_SECONDS = 5.0
+# A running run whose heartbeat is older than this (six missed beats) is taken for dead and
+# re-queued, by beat and by the watchdog every worker runs (reports/watchdog.py), so a killed
+# worker's run resumes within DEAD_AFTER + the watchdog's period, beat or no beat.
+DEAD_AFTER = datetime.timedelta(seconds=30)
 MAX_ATTEMPTS = 3
 
 
@@ -268,6 +274,43 @@ def report_file_write(
         pdf_verify(path)
 
 
+def work_root() -> Path:
+    """Where runs write their files before storing them: beside the media, so that what a killed
+    worker left is found again (by the run's next attempt, or the watchdog at start) and removed."""
+    return Path(getattr(settings, "REPORT_WORK_ROOT", "") or Path(settings.MEDIA_ROOT) / ".work")
+
+
+def _workdirs_remove(run_id: int) -> None:
+    root = work_root()
+    if root.is_dir():
+        for leftover in root.glob(f"report-{run_id}-*"):
+            shutil.rmtree(leftover, ignore_errors=True)
+
+
+def report_workdirs_sweep() -> list[int]:
+    """Remove the work directories of runs that no live attempt owns (not running, or running
+    with a dead heartbeat); a worker calls it when it starts. Returns the runs cleaned."""
+    root = work_root()
+    if not root.is_dir():
+        return []
+    found: dict[int, list[Path]] = {}
+    for path in root.glob("report-*-*"):
+        run_id = path.name.split("-")[1]
+        if run_id.isdigit():
+            found.setdefault(int(run_id), []).append(path)
+    alive = set(
+        ReportRun.objects.filter(
+            pk__in=found, status=ReportStatus.RUNNING,
+            heartbeat_at__gte=timezone.now() - DEAD_AFTER,
+        ).values_list("pk", flat=True)
+    )  # fmt: skip
+    cleaned = sorted(set(found) - alive)
+    for run_id in cleaned:
+        for path in found[run_id]:
+            shutil.rmtree(path, ignore_errors=True)
+    return cleaned
+
+
 def report_run_execute(*, run_id: int) -> bool:
     """Claim and build one run. Safe to call any number of times: only one call builds it."""
     attempt = report_claim(run_id=run_id)
@@ -275,8 +318,11 @@ def report_run_execute(*, run_id: int) -> bool:
         return False
     run = ReportRun.objects.select_related("campaign", "root").get(pk=run_id)
     fmt = run_format(run)
-    # Everything is written in a private directory removed at the end, whatever happens.
-    workdir = tempfile.TemporaryDirectory(prefix=f"report-{run_id}-")
+    # Everything is written in a private directory removed at the end, whatever happens; what an
+    # earlier attempt killed on the way left is removed first.
+    _workdirs_remove(run_id)
+    work_root().mkdir(parents=True, exist_ok=True)
+    workdir = tempfile.TemporaryDirectory(prefix=f"report-{run_id}-", dir=work_root())
     path = Path(workdir.name) / f"report.{fmt}"
     try:
         with _ProgressWriter(run_id, attempt) as writer:
@@ -363,29 +409,43 @@ class RequeueResult:
 
 
 def report_requeue_stale(*, now: datetime.datetime | None = None) -> RequeueResult:
-    """Pick up runs whose worker died: running with a stale heartbeat, or pending for too long.
+    """Pick up runs whose worker died: running with a dead heartbeat, or pending for too long.
 
-    A stale run goes back to pending (conditionally, so two schedulers cannot both re-queue it)
+    A dead run goes back to pending (conditionally, so two schedulers cannot both re-queue it)
     and is handed to a worker again; after MAX_ATTEMPTS it fails with a plain message.
     """
     now = now or timezone.now()
-    cutoff = now - STALE_AFTER
+    lost = list(
+        ReportRun.objects.filter(
+            status=ReportStatus.PENDING, created_at__lt=now - STALE_AFTER
+        ).values_list("pk", flat=True)
+    )
+    dead = report_requeue_dead(now=now)
+    for pk in lost:
+        _enqueue(pk)  # the message was lost: send it again; claiming dedupes
+    return RequeueResult(sorted([*lost, *dead.requeued]), dead.failed)
+
+
+def report_requeue_dead(*, now: datetime.datetime | None = None) -> RequeueResult:
+    """Running runs whose heartbeat stopped more than DEAD_AFTER ago: their worker died.
+
+    Called by beat (through report_requeue_stale) and every few seconds by each worker's
+    watchdog; the conditional update lets only one of them re-queue a run.
+    """
+    now = now or timezone.now()
+    cutoff = now - DEAD_AFTER
     requeued, failed = [], []
-    stale = ReportRun.objects.filter(
-        Q(status=ReportStatus.RUNNING, heartbeat_at__lt=cutoff)
-        | Q(status=ReportStatus.PENDING, created_at__lt=cutoff)
-    ).values_list("pk", "status", "attempts")
-    for pk, status, attempts in stale:
-        if status == ReportStatus.PENDING:
-            requeued.append(pk)  # the message was lost: send it again; claiming dedupes
-            _enqueue(pk)
-            continue
-        same = ReportRun.objects.filter(pk=pk, status=status, heartbeat_at__lt=cutoff)
+    dead = ReportRun.objects.filter(
+        status=ReportStatus.RUNNING, heartbeat_at__lt=cutoff
+    ).values_list("pk", "attempts")
+    for pk, attempts in dead:
+        same = ReportRun.objects.filter(pk=pk, status=ReportStatus.RUNNING, heartbeat_at__lt=cutoff)
         if attempts >= MAX_ATTEMPTS:
             with translation.override("vi"):
                 error = _("The report stopped %(n)d times without finishing; it was abandoned.")
             if same.update(status=ReportStatus.FAILED, error=error % {"n": attempts}):
                 failed.append(pk)
+                _workdirs_remove(pk)
             continue
         with translation.override("vi"):
             note = _("Restarting after an interrupted attempt")

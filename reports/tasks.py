@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 from celery import shared_task
+from celery.signals import worker_ready, worker_shutting_down
 
-from . import services
+from . import services, watchdog
+
+
+@worker_ready.connect
+def _watchdog_start(**kwargs) -> None:
+    watchdog.start()
+
+
+@worker_shutting_down.connect
+def _watchdog_stop(**kwargs) -> None:
+    watchdog.stop()
 
 
 # acks_late: a worker killed mid-run leaves the message to be delivered again; claiming with a

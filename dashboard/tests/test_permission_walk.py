@@ -67,6 +67,8 @@ EXPECTED: dict[str, Expect] = {
     "staff_landing": Expect(anon=LOGIN, manager={302}, boss={302}, team={302}),
     "logout": Expect(ANY, ANY, ANY, ANY),
     "password_change": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
+    # Every staff member may turn on their own second factor (issue 14).
+    "second_factor": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
     "password_change_done": Expect(anon=LOGIN, manager=OK, boss=OK, team=OK),
     "password_reset": PUBLIC,
     "password_reset_done": PUBLIC,
@@ -120,6 +122,12 @@ EXPECTED: dict[str, Expect] = {
     "fieldwork:keying": Expect(anon=DENY, manager=DENY, boss=DENY, team={200, 404}),
     "fieldwork:settle": Expect(anon=DENY, manager=DENY, boss=DENY, team={200, 302, 404}),
     "fieldwork:responses_upload": TEAM_ONLY,
+    # a large import's page (issue 14): whoever may upload its kind; the walk's job is missing.
+    "fieldwork:import_job": Expect(anon=LOGIN, manager=DENY, boss=DENY, team={200, 404}),
+    "fieldwork:import_job_status": Expect(anon=LOGIN, manager=DENY, boss=DENY, team={200, 404}),
+    "fieldwork:import_job_retry": Expect(
+        anon=LOGIN, manager=DENY, boss=DENY, team={302, 404}, method="post"
+    ),
     "fieldwork:responses_template": TEAM_ONLY,
     "fieldwork:invitations": TEAM_ONLY,
     "fieldwork:invitation_template": TEAM_ONLY,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -178,14 +179,27 @@ class ImportResult:
     created: int
 
 
+def responses_import_message(result: ImportResult) -> str:
+    return _("%(n)d forms imported from %(name)s.") % {
+        "n": result.created,
+        "name": result.log.filename,
+    }
+
+
 def responses_import(
     *,
     campaign: Campaign,
     data: bytes,
     filename: str,
     user: AbstractBaseUser | None = None,
+    progress: Callable[[int, str], None] | None = None,
 ) -> ImportResult:
-    """Import every row of a paper-form sheet, or none: raises SheetRefused with every error."""
+    """Import every row of a paper-form sheet, or none: raises SheetRefused with every error.
+
+    `progress(percent, note)`, when given, hears how far it got (an import job's progress bar).
+    """
+    progress = progress or (lambda percent, note: None)
+    progress(5, _("Checking the rows"))
     checksum = file_checksum(data)
     earlier = _already_imported(ImportKind.RESPONSES, checksum)
     if earlier:
@@ -196,6 +210,8 @@ def responses_import(
     earlier = _already_imported(ImportKind.RESPONSES, content_checksum)
     if earlier:
         raise SheetRefused([earlier])
+    progress(40, _("Saving the forms"))
+    step = max(len(rows) // 50, 1)
     try:
         with transaction.atomic():
             # First, so that the same file uploaded twice at once meets the unique checksum.
@@ -210,7 +226,9 @@ def responses_import(
                 imported_by=user,
             )
             errors = ErrorList()
-            for row in rows:
+            for done, row in enumerate(rows):
+                if done % step == 0:
+                    progress(40 + 59 * done // len(rows), _("Saving the forms"))
                 try:
                     # Rows were validated first and any failure rolls the whole file back, so
                     # per-row savepoints would only slow PostgreSQL down.

@@ -13,9 +13,10 @@ from surveys.models import Channel
 from surveys.scope import scope_for, scope_form_choices
 
 from ..forms import UploadForm
-from ..models import ImportKind, ImportLog
+from ..models import ImportJob, ImportJobKind, ImportKind, ImportLog
 from ..selectors import invitation_counts
-from ..services.imports import responses_import, responses_template
+from ..services.import_jobs import import_job_start_if_large
+from ..services.imports import responses_import, responses_import_message, responses_template
 from ..services.invitation_lists import invitation_list_template, invitations_import
 from ..services.mailing import invitations_requeue_failed, invitations_send_start
 from ..sheets import SheetRefused
@@ -35,20 +36,24 @@ def _owned(request):
     return scope_for(request.user).owned_campaigns()
 
 
-def _upload(request, *, channel: str, importer):
-    """Validate the upload form and run `importer`; (form, result or None, its refusal)."""
+def _upload(request, *, channel: str, importer, job_kind: str | None = None):
+    """Validate the upload form and run `importer`; (form, result or None, its refusal).
+
+    With `job_kind`, a large file is handed to a worker instead: the result is its ImportJob.
+    """
     form = UploadForm(request.POST or None, request.FILES or None, channel=channel)
     scope_form_choices(form, scope_for(request.user), owned=True)
     if request.method != "POST" or not form.is_valid():
         return form, None, None
     upload = form.cleaned_data["file"]
+    data = upload.read()
+    kwargs = {"campaign": form.cleaned_data["campaign"], "filename": upload.name}
     try:
-        result = importer(
-            campaign=form.cleaned_data["campaign"],
-            data=upload.read(),
-            filename=upload.name,
-            user=request.user,
-        )
+        if job_kind is not None:
+            job = import_job_start_if_large(kind=job_kind, data=data, user=request.user, **kwargs)
+            if job is not None:
+                return form, job, None
+        result = importer(data=data, user=request.user, **kwargs)
     except SheetRefused as exc:
         return form, None, exc
     return form, result, None
@@ -66,13 +71,13 @@ def _refusal(refused: SheetRefused | None) -> dict:
 @permission_required("fieldwork.key_paper_forms", raise_exception=True)
 @require_http_methods(["GET", "POST"])
 def responses_upload(request):
-    form, result, refused = _upload(request, channel=Channel.PAPER, importer=responses_import)
+    form, result, refused = _upload(
+        request, channel=Channel.PAPER, importer=responses_import, job_kind=ImportJobKind.RESPONSES
+    )
+    if isinstance(result, ImportJob):
+        return redirect("fieldwork:import_job", pk=result.pk)
     if result is not None:
-        messages.success(
-            request,
-            _("%(n)d forms imported from %(name)s.")
-            % {"n": result.created, "name": result.log.filename},
-        )
+        messages.success(request, responses_import_message(result))
         return redirect("fieldwork:responses_upload")
     logs = (
         scope_for(request.user)

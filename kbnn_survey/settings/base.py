@@ -204,6 +204,7 @@ LOGGING = {
 from .hardening import *  # noqa: E402, F403
 from .hardening import (  # noqa: E402
     HARDENING_APPS,
+    HARDENING_MIDDLEWARE_AFTER_AUTH,
     HARDENING_MIDDLEWARE_EARLY,
     HARDENING_MIDDLEWARE_LAST,
 )
@@ -211,4 +212,6 @@ from .hardening import (  # noqa: E402
 INSTALLED_APPS += HARDENING_APPS
 _early = MIDDLEWARE.index("kbnn_survey.middleware.VietnameseFirstLocaleMiddleware") + 1
 MIDDLEWARE[_early:_early] = HARDENING_MIDDLEWARE_EARLY
+_auth = MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1
+MIDDLEWARE[_auth:_auth] = HARDENING_MIDDLEWARE_AFTER_AUTH
 MIDDLEWARE += HARDENING_MIDDLEWARE_LAST

@@ -13,7 +13,12 @@ from csp.constants import NONE, SELF, UNSAFE_INLINE
 
 env = environ.Env()
 
-HARDENING_APPS = ["axes", "csp", "auditlog"]
+HARDENING_APPS = ["axes", "csp", "auditlog", "django_otp", "django_otp.plugins.otp_totp"]
+# Right after the user is known: whether the session was opened with the second factor.
+HARDENING_MIDDLEWARE_AFTER_AUTH = [
+    "django_otp.middleware.OTPMiddleware",
+    "kbnn_survey.second_factor.SecondFactorMiddleware",
+]
 # Right after the locale is chosen: refusals are worded in the customer's language.
 HARDENING_MIDDLEWARE_EARLY = [
     "csp.middleware.CSPMiddleware",
@@ -43,6 +48,15 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_CLIENT_IP_CALLABLE = "kbnn_survey.accounts.axes_client_address"
 # Only failures are kept (to count them); successful logins are not logged with an address.
 AXES_DISABLE_ACCESS_LOG = True
+
+# --- Uploads: a sheet of more rows than this is imported by a worker, with a progress bar
+# (fieldwork/services/import_jobs.py); smaller ones in the request.
+IMPORT_ASYNC_ROWS = env.int("IMPORT_ASYNC_ROWS", default=3000)
+
+# --- Second factor (django-otp, TOTP; kbnn_survey/second_factor.py): optional for staff,
+# required for superusers where this is on (the production profile turns it on).
+OTP_REQUIRED_FOR_SUPERUSERS = env.bool("OTP_REQUIRED_FOR_SUPERUSERS", default=False)
+OTP_TOTP_ISSUER = env("OTP_TOTP_ISSUER", default="KBNN khảo sát")
 
 # --- Personal data (Law 91/2025/QH15): how long after their purpose it is erased (beat).
 CONTACT_RETENTION_DAYS = env.int("CONTACT_RETENTION_DAYS", default=90)

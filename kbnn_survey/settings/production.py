@@ -26,6 +26,8 @@ if not env("DATABASE_URL", default=""):
 # Trusted only when the operator names the header their proxy sets (settings/hardening.py).
 if PROXY_SSL_HEADER:
     SECURE_PROXY_SSL_HEADER = (PROXY_SSL_HEADER, "https")
+# A superuser must log in with a second factor (kbnn_survey/second_factor.py).
+OTP_REQUIRED_FOR_SUPERUSERS = env.bool("OTP_REQUIRED_FOR_SUPERUSERS", default=True)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = True

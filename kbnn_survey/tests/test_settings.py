@@ -164,3 +164,14 @@ def test_production_collectstatic_succeeds(tmp_path):
     assert result.returncode == 0, result.stderr[-2000:]
     assert (tmp_path / "static" / "staticfiles.json").exists()
     assert list((tmp_path / "static" / "vendor" / "bootstrap").glob("bootstrap.min.*.css"))
+
+
+def test_superusers_need_a_second_factor_in_production_only():
+    production = dict(
+        SECRET_KEY=STRONG_KEY,
+        ALLOWED_HOSTS="x.vn",
+        DATABASE_URL=PG,
+        REDIS_URL="redis://127.0.0.1:6379/0",
+    )
+    assert settings_seen("s.OTP_REQUIRED_FOR_SUPERUSERS", **production) == ["True"]
+    assert settings_seen("s.OTP_REQUIRED_FOR_SUPERUSERS", KBNN_PROFILE="local") == ["False"]

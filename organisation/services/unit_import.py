@@ -427,6 +427,19 @@ def units_export(*, scope: Scope | None = None) -> bytes:
     return out.getvalue()
 
 
+def units_import_message(result: UnitImportResult) -> str:
+    """What the page says once a sheet is imported (in the request or by an import job)."""
+    if result.log is None:
+        return _("Nothing changed: the %(n)d units of the file are already loaded as written.") % {
+            "n": result.unchanged
+        }
+    return _("%(created)d units created, %(updated)d updated, %(unchanged)d unchanged.") % {
+        "created": len(result.created),
+        "updated": len(result.updated),
+        "unchanged": result.unchanged,
+    }
+
+
 def units_import(
     *,
     data: bytes,

@@ -35,7 +35,8 @@ def pdf_convert(docx: Path, pdf: Path) -> None:
         raise ConversionError(
             _("LibreOffice is not installed on the server (Debian: libreoffice-writer-nogui).")
         )
-    with tempfile.TemporaryDirectory(prefix="lo-") as work:
+    # Beside the PDF (a run's work directory): what a killed conversion leaves goes with it.
+    with tempfile.TemporaryDirectory(prefix="lo-", dir=pdf.parent) as work:
         try:
             result = subprocess.run(
                 [soffice, f"-env:UserInstallation=file://{work}/profile", "--headless",

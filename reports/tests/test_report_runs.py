@@ -212,3 +212,42 @@ def test_written_report_run_stores_a_docx_named_for_the_campaign(media):
     assert services.download_name(run).endswith(f"số {run.pk}.docx")
     with pytest.raises(services.ReportError):
         services.report_request(campaign=data.campaign, fmt="odt")
+
+
+@pytest.mark.django_db
+def test_a_heartbeat_older_than_dead_after_is_requeued_a_fresh_one_is_not(media):
+    data = build_dataset(per_cell=1)
+    now = timezone.now()
+    dead = ReportRun.objects.create(
+        campaign=data.campaign, status=ReportStatus.RUNNING, attempts=1,
+        heartbeat_at=now - services.DEAD_AFTER - datetime.timedelta(seconds=1),
+    )  # fmt: skip
+    beating = ReportRun.objects.create(
+        campaign=data.campaign, status=ReportStatus.RUNNING, attempts=1,
+        heartbeat_at=now - services.DEAD_AFTER + datetime.timedelta(seconds=5),
+    )  # fmt: skip
+    assert services.report_requeue_dead(now=now).requeued == [dead.pk]
+    assert services.report_requeue_dead(now=now).requeued == []  # only once
+    beating.refresh_from_db()
+    assert beating.status == ReportStatus.RUNNING
+
+
+@pytest.mark.django_db
+def test_the_sweep_removes_work_left_by_dead_attempts_and_keeps_live_ones(media):
+    data = build_dataset(per_cell=1)
+    done = ReportRun.objects.create(campaign=data.campaign, status=ReportStatus.DONE)
+    live = ReportRun.objects.create(
+        campaign=data.campaign, status=ReportStatus.RUNNING, attempts=1,
+        heartbeat_at=timezone.now(),
+    )  # fmt: skip
+    for run in (done, live):
+        folder = services.work_root() / f"report-{run.pk}-abc"
+        folder.mkdir(parents=True)
+        (folder / "report.xlsx").write_bytes(b"half")
+    assert services.report_workdirs_sweep() == [done.pk]
+    assert _files(media) == [f".work/report-{live.pk}-abc/report.xlsx"]
+    # The live run's own next attempt (after a re-queue) clears what it left before starting.
+    ReportRun.objects.filter(pk=live.pk).update(status=ReportStatus.PENDING)
+    assert services.report_run_execute(run_id=live.pk) is True
+    live.refresh_from_db()
+    assert _files(media) == [live.file.name]

@@ -8,12 +8,8 @@ from __future__ import annotations
 
 import datetime
 import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from conftest import wait_for
@@ -22,47 +18,6 @@ from reports.models import ReportRun, ReportStatus
 from reports.tests.dataset import build_dataset
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
-ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def start_worker(live_app, redis_url, settings, tmp_path):
-    """Start `celery worker` processes on the test database, writing to a temporary media."""
-    settings.MEDIA_ROOT = tmp_path / "media"
-    db = connection.settings_dict
-    started = []
-
-    def start(settings_module: str = "kbnn_survey.settings.test"):
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": settings_module,
-            "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST'] or '127.0.0.1'}:"
-            f"{db['PORT'] or 5432}/{db['NAME']}",
-            "REDIS_URL": redis_url,
-            "MEDIA_ROOT": str(settings.MEDIA_ROOT),
-        }
-        if db.get("PASSWORD"):
-            env["PGPASSWORD"] = db["PASSWORD"]
-        log = tmp_path / f"worker-{len(started)}.log"
-        handle = open(log, "w")  # noqa: SIM115 (closed at teardown)
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "kbnn_survey", "worker", "--pool=solo",
-             "-l", "info", "--without-gossip", "--without-mingle",
-             "-n", f"reports-{os.getpid()}-{len(started)}@%h"],
-            cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        started.append((proc, handle))
-        return proc, log
-
-    yield start
-    for proc, handle in started:
-        if proc.poll() is None:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-        handle.close()
 
 
 def _files(media) -> list[str]:
@@ -133,3 +88,41 @@ def test_a_run_whose_worker_was_killed_finishes_after_a_restart_with_one_file(
     run.refresh_from_db()
     assert run.attempts == 2 and run.checksum
     assert _files(settings.MEDIA_ROOT) == [run.file.name]
+
+
+def test_a_killed_workers_run_resumes_within_two_minutes_without_beat(start_worker, settings):
+    """kill -9 in the middle of a run; the next worker's watchdog re-queues it (no beat, nobody
+    calls the re-queue): done within 2 minutes, its checksum that of its file, no work file left."""
+    import hashlib
+    import signal
+    import time
+
+    data = build_dataset(per_cell=1)
+    slow, log = start_worker("reports.tests.slow_worker_settings")
+    run = ReportRun.objects.create(campaign=data.campaign)
+    tasks.compile_report.delay(run.pk)
+
+    def in_slow_sheet():
+        assert slow.poll() is None, log.read_text()
+        return ReportRun.objects.filter(pk=run.pk, progress_note="Chậm").exists()
+
+    wait_for(in_slow_sheet, timeout=90, what="the worker to be in the middle of the run")
+    os.kill(slow.pid, signal.SIGKILL)
+    slow.wait(timeout=20)
+    killed_at = time.monotonic()
+    media = settings.MEDIA_ROOT
+    assert _files(media), "the killed attempt left its work file (what the next one removes)"
+    proc, log = start_worker()
+
+    def done():
+        assert proc.poll() is None, log.read_text()
+        return ReportRun.objects.filter(pk=run.pk, status=ReportStatus.DONE).exists()
+
+    wait_for(done, timeout=120, what="the run to resume and finish")
+    took = time.monotonic() - killed_at
+    assert took < 120, took
+    run.refresh_from_db()
+    assert run.attempts == 2
+    assert run.checksum == hashlib.sha256((media / run.file.name).read_bytes()).hexdigest()
+    assert _files(media) == [run.file.name]
+    print(f"resumed and finished {took:.1f} s after the kill")

@@ -27,8 +27,19 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(_("File not found: %(path)s") % {"path": path})
+        shown = [-10]
+
+        def progress(percent: int, note: str) -> None:
+            # A large file takes a while: say how far it got, every tenth (on stderr).
+            if percent >= shown[0] + 10:
+                shown[0] = percent
+                self.stderr.write(f"{percent}% {note}")
+
         try:
-            result = responses_import(campaign=found, data=file.read_bytes(), filename=file.name)
+            result = responses_import(
+                campaign=found, data=file.read_bytes(), filename=file.name,
+                progress=progress if options["verbosity"] >= 1 else None,
+            )  # fmt: skip
         except SheetRefused as exc:
             for error in exc.errors:
                 self.stderr.write(str(error))
