@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_celery_beat",
+    "kbnn_survey.beat.PeriodicTasksConfig",  # django-celery-beat, in Vietnamese
     "surveys",
     "reports",
     "fieldwork",
@@ -135,7 +135,9 @@ LOGOUT_REDIRECT_URL = "/"
 # --- Language: Vietnamese first, English on request.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The root catalogue (templates/, the project package), then Vietnamese for Django's,
+# django-celery-beat's and django-axes' strings that their own catalogues lack (admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "kbnn_survey" / "locale"]
 # dd/mm/yyyy shown and typed in both languages (01/03/2025 is 1 March).
 FORMAT_MODULE_PATH = ["kbnn_survey.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
