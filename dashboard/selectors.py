@@ -202,6 +202,10 @@ def dashboard_data(*, campaign: Campaign, unit_ids=None, today=None) -> Dashboar
     )
 
 
+def signals_computed_since(*, campaign: Campaign, since) -> bool:
+    return SignalCheck.objects.filter(campaign=campaign, computed_at__gte=since).exists()
+
+
 def stored_signals(*, campaign: Campaign, limit: int = 200):
     """The last computed signals, each with (the first 50 of) the responses concerned."""
     check = SignalCheck.objects.filter(campaign=campaign).first()

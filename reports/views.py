@@ -33,6 +33,16 @@ def _visible_run(request, pk: int, queryset=None) -> ReportRun:
     return run
 
 
+def _requested_message(request, run: ReportRun) -> None:
+    """Say what the run's state is now: with tasks in-process it is already done or failed,
+    and "being compiled" beside a status "Done" would contradict the page."""
+    run.refresh_from_db(fields=["status"])
+    if run.status == ReportStatus.DONE:
+        messages.success(request, _("The report has been compiled; it can be downloaded below."))
+    elif run.status != ReportStatus.FAILED:  # a failed run's page says so itself
+        messages.success(request, _("The report has been requested; it is being compiled."))
+
+
 @login_required
 def report_list(request):
     if not request.user.has_perm(REQUEST):
@@ -43,7 +53,7 @@ def report_list(request):
         run = services.report_request(
             campaign=form.cleaned_data["campaign"], user=request.user, fmt=fmt, variant=variant
         )
-        messages.success(request, _("The report has been requested; it is being compiled."))
+        _requested_message(request, run)
         return redirect("reports:detail", pk=run.pk)
     runs = ReportRun.objects.select_related("campaign", "requested_by", "locked_by")[:50]
     status = 400 if form.errors else 200
@@ -65,7 +75,7 @@ def _unit_report_list(request):
             campaign=form.cleaned_data["campaign"], user=request.user, fmt=fmt, variant=variant,
             unit=unit,
         )  # fmt: skip
-        messages.success(request, _("The report has been requested; it is being compiled."))
+        _requested_message(request, run)
         return redirect("reports:detail", pk=run.pk)
     runs = ReportRun.objects.filter(params__unit_id=unit.pk).select_related(
         "campaign", "requested_by", "locked_by"
