@@ -55,6 +55,7 @@ def server_env(args) -> dict[str, str]:
         SECRET_KEY=secrets.token_urlsafe(48),
         ALLOWED_HOSTS="127.0.0.1,localhost",
         SECURE_SSL_REDIRECT="0",
+        SITE_URL="http://127.0.0.1:8000",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DB_NAME}",
         REDIS_URL=args.redis_url,
         DEMO_ALLOWED="1",

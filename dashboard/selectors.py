@@ -429,6 +429,10 @@ def dashboard_data(
     )
 
 
+def signals_computed_since(*, campaign: Campaign, since) -> bool:
+    return SignalCheck.objects.filter(campaign=campaign, computed_at__gte=since).exists()
+
+
 def stored_signals(
     *, campaign: Campaign, limit: int = 200, period: Period | None = None, unit_of=None
 ):

@@ -25,6 +25,7 @@ from .selectors import (
     campaigns_for_picker,
     dashboard_data,
     quota_rows,
+    signals_computed_since,
     stored_signals,
     years_for_picker,
 )
@@ -129,6 +130,11 @@ def signals_refresh(request):
     from .tasks import stuffing_signals_refresh
 
     pk = campaign.pk
+    asked_at = timezone.now()
     enqueue_on_commit(stuffing_signals_refresh, pk)  # broker down: beat's nightly run catches up
-    messages.info(request, _("The signals are being recomputed; reload the page in a moment."))
+    # In-process (no broker) the signals are already computed: say so, not "being recomputed".
+    if signals_computed_since(campaign=campaign, since=asked_at):
+        messages.success(request, _("The signals have been recomputed."))
+    else:
+        messages.info(request, _("The signals are being recomputed; reload the page in a moment."))
     return redirect(f"{reverse('dashboard:index')}?campaign={campaign.slug}")

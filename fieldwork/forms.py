@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from surveys.models import Campaign, CampaignStatus, Channel, RespondentGroup, Unit
@@ -25,7 +26,16 @@ class BatchForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns_taking(Channel.PAPER)
+        campaigns = campaigns_taking(Channel.PAPER)
+        self.fields["campaign"].queryset = campaigns
+        # Only units surveyed by a round taking paper (never the branch above them, which
+        # batch_create would refuse), still serving today.
+        self.fields["unit"].queryset = (
+            Unit.objects.filter(campaigns__in=campaigns)
+            .valid_on(timezone.localdate())
+            .distinct()
+            .order_by("sort_order", "code")
+        )
 
 
 class UploadForm(forms.Form):

@@ -43,6 +43,26 @@ def batches_with_progress(
     )
 
 
+RECENT_FORMS_SHOWN = 5
+
+
+def batch_recent_forms(
+    *, batch: KeyingBatch, pass_no: int, limit: int = RECENT_FORMS_SHOWN
+) -> list[KeyedForm]:
+    """The last forms of this pass, newest first, each with `response_id` once it counts (the
+    response a correction goes through) and `typed`, the boxes as keyed ("0" no opinion, ""
+    not answered), in question order."""
+    response = FormSettlement.objects.filter(batch=batch, seq=OuterRef("seq")).values("response")
+    forms = list(
+        batch.forms.filter(pass_no=pass_no)
+        .annotate(response_id=Subquery(response[:1]))
+        .order_by("-seq")[:limit]
+    )
+    for form in forms:
+        form.typed = ["0" if value is None else str(value) for value in form.answers.values()]
+    return forms
+
+
 def batch_progress(batch: KeyingBatch) -> KeyingBatch:
     return batches_with_progress().get(pk=batch.pk)
 

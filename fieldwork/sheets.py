@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.worksheet.datavalidation import DataValidation
 
 from .upload_guard import MAX_COLUMNS, UploadRefused, xlsx_inspect
 
@@ -164,8 +166,20 @@ def _rows(lines: Iterator[tuple], header: list[str]) -> Iterator[tuple[int, dict
             yield number, values
 
 
-def workbook_bytes(title: str, header: Sequence[str], extra: dict[str, list[Sequence]]) -> bytes:
-    """A blank sheet with the header, and reference sheets after it (codes to copy from)."""
+# Rows of the blank sheet that carry the drop-down lists.
+TEMPLATE_ROWS = 2000
+
+
+def workbook_bytes(
+    title: str,
+    header: Sequence[str],
+    extra: dict[str, list[Sequence]],
+    choices: dict[str, tuple[str, int]] | None = None,
+) -> bytes:
+    """A blank sheet with the header, and reference sheets after it (codes to copy from).
+
+    `choices` maps a header column to (reference sheet, column number): that column of the
+    blank sheet gets a drop-down list of the reference column's values (below its header)."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title
@@ -177,6 +191,17 @@ def workbook_bytes(title: str, header: Sequence[str], extra: dict[str, list[Sequ
         reference = workbook.create_sheet(name)
         for row in rows:
             reference.append(list(row))
+    for column_name, (sheet_name, number) in (choices or {}).items():
+        values = len(extra[sheet_name]) - 1
+        letter = get_column_letter(number)
+        source = f"{quote_sheetname(sheet_name)}!${letter}$2:${letter}${max(values, 1) + 1}"
+        validation = DataValidation(type="list", formula1=f"={source}", allow_blank=True)
+        validation.error = _("Choose a value from the list.")
+        validation.errorTitle = column_name
+        validation.showErrorMessage = True
+        target = get_column_letter(list(header).index(column_name) + 1)
+        validation.add(f"{target}2:{target}{TEMPLATE_ROWS}")
+        sheet.add_data_validation(validation)
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()

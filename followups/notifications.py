@@ -15,6 +15,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from kbnn_survey.addresses import absolute_url
+
 from .models import OPEN_FOLLOWUP_STATUSES, FollowUp, Notification, NotificationKind
 
 log = logging.getLogger(__name__)
@@ -68,7 +70,7 @@ class NotificationFailed(Exception):
 def followup_notify(*, followup: FollowUp, kind: str) -> tuple[int, int]:
     """Send `kind` about `followup` to each manager of its unit: (sent, failed)."""
     sent = failed = 0
-    link = settings.SITE_URL + reverse("followups:detail", args=[followup.pk])
+    link = absolute_url(reverse("followups:detail", args=[followup.pk]))
     for user in unit_managers(followup.unit_id):
         note = _claim(followup, kind, user)
         if note is None:

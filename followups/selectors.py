@@ -60,7 +60,9 @@ def comments_filtered(user, filters: dict) -> QuerySet[Response]:
     return (
         qs.select_related("campaign", "unit", "respondent_group")
         .prefetch_related(Prefetch("followups", queryset=followups))
-        .order_by("-submitted_at", "-pk")
+        # By the date on the form (a paper form keyed today may have been answered weeks ago),
+        # then by entry within one day.
+        .order_by("-answered_on", "-submitted_at", "-pk")
     )
 
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext, pgettext_lazy
 
 from surveys.admin_scope import ScopedAdminMixin
 
@@ -108,7 +108,7 @@ class KioskAdmin(ScopedAdminMixin, admin.ModelAdmin):
     def answers_today(self, obj: Kiosk) -> int:
         return obj.n_today
 
-    @admin.display(description=gettext_lazy("answers"), ordering="n_total")
+    @admin.display(description=pgettext_lazy("kiosk", "answers"), ordering="n_total")
     def answers_total(self, obj: Kiosk) -> int:
         return obj.n_total
 
@@ -130,7 +130,7 @@ class KioskAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return format_html(
             "<table><thead><tr><th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
             _("day"),
-            _("answers"),
+            pgettext("kiosk", "answers"),
             format_html_join(
                 "",
                 "<tr><td>{}</td><td>{}</td></tr>",

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from kbnn_survey.addresses import absolute_url
 from surveys.forms import answers_read
 from surveys.models import Campaign, Channel, ConfigStamp, RefusalReason, Unit
 from surveys.rules import campaign_open_on
@@ -42,7 +43,7 @@ class Enrolment:
 
     @property
     def url(self) -> str:
-        return settings.SITE_URL + self.path
+        return absolute_url(self.path)
 
 
 def kiosk_placement_errors(*, campaign: Campaign, unit: Unit) -> list[str]:

@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.models import Campaign, Unit
 
@@ -13,7 +14,7 @@ class ReportStatus(models.TextChoices):
     PENDING = "pending", _("Requested")
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("report run status", "Failed")
 
 
 def report_upload_to(run: ReportRun, filename: str) -> str:

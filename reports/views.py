@@ -32,6 +32,16 @@ def _visible_run(request, pk: int, queryset=None) -> ReportRun:
     return get_object_or_404(report_runs_visible(request.user, qs), pk=pk)
 
 
+def _requested_message(request, run: ReportRun) -> None:
+    """Say what the run's state is now: with tasks in-process it is already done or failed,
+    and "being compiled" beside a status "Done" would contradict the page."""
+    run.refresh_from_db(fields=["status"])
+    if run.status == ReportStatus.DONE:
+        messages.success(request, _("The report has been compiled; it can be downloaded below."))
+    elif run.status != ReportStatus.FAILED:  # a failed run's page says so itself
+        messages.success(request, _("The report has been requested; it is being compiled."))
+
+
 @login_required
 def report_list(request):
     if not request.user.has_perm(REQUEST):
@@ -49,7 +59,7 @@ def report_list(request):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect("reports:list")
-        messages.success(request, _("The report has been requested; it is being compiled."))
+        _requested_message(request, run)
         return redirect("reports:detail", pk=run.pk)
     runs = report_runs_visible(
         request.user,
@@ -79,7 +89,7 @@ def _unit_report_list(request):
         except services.ReportError as exc:
             messages.error(request, str(exc))
             return redirect("reports:list")
-        messages.success(request, _("The report has been requested; it is being compiled."))
+        _requested_message(request, run)
         return redirect("reports:detail", pk=run.pk)
     runs = report_runs_visible(
         request.user,

@@ -5,6 +5,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .admin_scope import ScopedAdminMixin, ScopedChoicesMixin
@@ -160,7 +161,7 @@ class QuotaInline(ScopedChoicesMixin, ProposedQuotaMixin, admin.TabularInline):
 
 class CampaignForm(forms.ModelForm):
     channels = forms.MultipleChoiceField(
-        label=_("accepted channels"),
+        label=capfirst(_("accepted channels")),  # as Django capitalises the model's labels
         choices=Channel.choices,
         widget=forms.CheckboxSelectMultiple,
     )

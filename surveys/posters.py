@@ -5,8 +5,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import segno
-from django.conf import settings
 from django.urls import reverse
+
+from kbnn_survey.addresses import site_url
 
 from .models import Campaign, Unit
 
@@ -17,7 +18,7 @@ QR_MARKER = ("k", "qr")
 def unit_survey_url(campaign: Campaign, unit: Unit) -> str:
     """Absolute survey URL of a unit with the QR marker, so answers are counted as channel qr."""
     path = reverse("surveys:unit_survey", args=[campaign.slug, unit.code])
-    return f"{settings.SITE_URL}{path}?{QR_MARKER[0]}={QR_MARKER[1]}"
+    return f"{site_url()}{path}?{QR_MARKER[0]}={QR_MARKER[1]}"
 
 
 @lru_cache(maxsize=512)

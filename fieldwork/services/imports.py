@@ -53,16 +53,19 @@ def file_checksum(data: bytes) -> str:
 
 
 def responses_template(campaign: Campaign) -> bytes:
-    """The blank paper-form sheet of a campaign, with its unit codes and groups to copy from."""
-    units = campaign.units.order_by("sort_order", "code").values_list("code", "name")
-    groups = [(g.code, g.name) for g in active_groups()]
+    """The blank paper-form sheet of a campaign: drop-down lists of its units' and the groups'
+    Vietnamese names (the import reads a name as well as a code), and the codes beside them."""
+    units = campaign.units.order_by("sort_order", "code").values_list("name", "code")
+    groups = [(g.name, g.code) for g in active_groups()]
+    unit_sheet, group_sheet = _("Units"), _("Groups")
     return workbook_bytes(
         _("Paper forms"),
         sheet_columns(campaign),
         {
-            _("Units"): [(COL_UNIT, _("Unit")), *units],
-            _("Groups"): [(COL_GROUP, _("Name")), *groups],
+            unit_sheet: [(_("Unit"), COL_UNIT), *units],
+            group_sheet: [(_("Name"), _("Code")), *groups],
         },
+        choices={COL_UNIT: (unit_sheet, 1), COL_GROUP: (group_sheet, 1)},
     )
 
 
@@ -113,6 +116,9 @@ def _rows_check(campaign: Campaign, data: bytes, questions: list) -> list[_Row]:
         data, required=[COL_UNIT, COL_GROUP, COL_DATE, *codes], optional=[COL_COMMENT, COL_BATCH]
     )
     units = {u.code.casefold(): u for u in campaign.units.all()}
+    # The template's drop-down writes the unit's name; a name never hides another unit's code.
+    for unit in list(units.values()):
+        units.setdefault(unit.name.casefold(), unit)
     groups = active_groups()
     today = timezone.localdate()
     errors = ErrorList()

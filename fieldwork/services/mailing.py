@@ -27,6 +27,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from fieldwork.services.retention import opt_out_record
+from kbnn_survey.addresses import absolute_url
 from surveys.models import Campaign, CampaignStatus, Invitation, InvitationSource, SendStatus
 
 SENDING_STALE_AFTER = datetime.timedelta(minutes=30)
@@ -52,11 +53,11 @@ def _is_temporary(exc: BaseException) -> bool:
 
 def survey_url(invitation: Invitation) -> str:
     """SITE_URL/i/<token>/, the survey behind an invitation (DESIGN.md's public contract)."""
-    return settings.SITE_URL + reverse("surveys:invitation_survey", args=[invitation.token])
+    return absolute_url(reverse("surveys:invitation_survey", args=[invitation.token]))
 
 
 def opt_out_url(invitation: Invitation) -> str:
-    return settings.SITE_URL + reverse("fieldwork:opt_out", args=[invitation.token])
+    return absolute_url(reverse("fieldwork:opt_out", args=[invitation.token]))
 
 
 def invitation_message(invitation: Invitation, *, reminder: bool = False) -> EmailMultiAlternatives:

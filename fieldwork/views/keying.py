@@ -13,7 +13,7 @@ from surveys.scope import scope_for, scope_form_choices
 
 from ..forms import BatchForm
 from ..models import KeyingBatch
-from ..selectors import batch_progress, batches_with_progress
+from ..selectors import batch_progress, batch_recent_forms, batches_with_progress
 from ..services.keying import (
     COMMENT_FIELD,
     DATE_FIELD,
@@ -98,7 +98,10 @@ def keying(request, pk: int):
         "questions": [(q, typed.get(q.code, ""), errors.get(q.code, [])) for q in questions],
         "typed": typed,
         "errors": errors,
-        "saved": request.GET.get("saved"),
+        # A refused form is the news on this page; the earlier "saved" note would contradict it.
+        "saved": None if errors else request.GET.get("saved"),
+        "recent": batch_recent_forms(batch=batch, pass_no=pass_no),
+        "codes": [q.code for q in questions],
     }
     return render(request, "fieldwork/keying.html", context, status=400 if errors else 200)
 

@@ -184,3 +184,18 @@ def test_comment_list_opens_on_the_current_round(client, campaign, units, team, 
     assert "Đợt hiện tại" in body and "Đợt cũ" not in body
     body = client.get(reverse("followups:comments"), {"campaign": ""}).content.decode()
     assert "Đợt hiện tại" in body and "Đợt cũ" in body
+
+
+def test_comments_are_ordered_by_the_date_on_the_form(client, campaign, units, team):
+    import datetime
+
+    late_form = campaign.opens_on + datetime.timedelta(days=3)
+    # Keyed first but answered later: it comes first; then the form answered earlier though
+    # keyed last.
+    for text, day in (("Phiếu ngày sau", late_form), ("Phiếu ngày trước", campaign.opens_on)):
+        factories.make_response(
+            campaign, units[0], channel="paper", comment=text, answered_on=day, keyed_by=team
+        )
+    client.force_login(team)
+    body = client.get(reverse("followups:comments"), {"campaign": campaign.pk}).content.decode()
+    assert body.index("Phiếu ngày sau") < body.index("Phiếu ngày trước")

@@ -30,7 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_celery_beat",
+    "kbnn_survey.beat.PeriodicTasksConfig",  # django-celery-beat, in Vietnamese
     "surveys",
     "reports",
     "fieldwork",
@@ -51,6 +51,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kbnn_survey.addresses.RequestAddressMiddleware",
 ]
 
 ROOT_URLCONF = "kbnn_survey.urls"
@@ -116,8 +117,10 @@ EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=_email.get("EMAIL_USE_TLS", Fa
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="khaosat@kbnn.local")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
-# Absolute address of the portal, for links in e-mails and QR codes.
-SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
+# Absolute address of the portal, for links in e-mails and QR codes (kbnn_survey/addresses.py).
+# Required in production (settings/production.py); the local profile takes it from the request.
+SITE_URL = env("SITE_URL", default="").rstrip("/")
+SITE_URL_FROM_REQUEST = env.bool("SITE_URL_FROM_REQUEST", default=False)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -132,7 +135,9 @@ LOGOUT_REDIRECT_URL = "/"
 # --- Language: Vietnamese first, English on request.
 LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", _("Vietnamese")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The root catalogue (templates/, the project package), then Vietnamese for Django's,
+# django-celery-beat's and django-axes' strings that their own catalogues lack (admin pages).
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "kbnn_survey" / "locale"]
 # dd/mm/yyyy shown and typed in both languages (01/03/2025 is 1 March).
 FORMAT_MODULE_PATH = ["kbnn_survey.formats"]
 TIME_ZONE = "Asia/Ho_Chi_Minh"

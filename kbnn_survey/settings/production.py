@@ -1,10 +1,12 @@
 """Production profile: the default (see __init__). Fails closed: refuses to start without a
-real SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL."""
+real SECRET_KEY, ALLOWED_HOSTS, DATABASE_URL and SITE_URL."""
+
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import ALLOWED_HOSTS, PROXY_SSL_HEADER, SECRET_KEY, env
+from .base import ALLOWED_HOSTS, PROXY_SSL_HEADER, SECRET_KEY, SITE_URL, env
 
 DEBUG = False
 
@@ -21,6 +23,13 @@ if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
 if not env("DATABASE_URL", default=""):
     raise ImproperlyConfigured(
         "DATABASE_URL must name the production database (postgres://...)." + _LOCAL_HINT
+    )
+# Every QR poster and e-mail link is built on it; a wrong or missing one prints posters that
+# lead nowhere, so the server does not start without an absolute http(s) address.
+if not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", SITE_URL):
+    raise ImproperlyConfigured(
+        "SITE_URL must be the portal's public address in production, e.g. "
+        "https://khaosat.kbnn.example.vn (got " + repr(SITE_URL) + ")." + _LOCAL_HINT
     )
 
 # Trusted only when the operator names the header their proxy sets (settings/hardening.py).

@@ -31,3 +31,4 @@ DEMO_ALLOWED = True
 # travelled clock, and an Expires computed from it could lie in the browser's past.
 CSRF_COOKIE_AGE = None
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")

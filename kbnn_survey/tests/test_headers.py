@@ -60,6 +60,7 @@ def test_the_proxy_scheme_header_is_trusted_only_when_named():
         "SECRET_KEY": STRONG_KEY,
         "ALLOWED_HOSTS": "khaosat.kbnn.example.vn",
         "DATABASE_URL": "postgres://postgres@127.0.0.1:5432/kbnn",
+        "SITE_URL": "https://khaosat.kbnn.example.vn",
     }
     show = "from django.conf import settings; print(repr(settings.SECURE_PROXY_SSL_HEADER))"
     unset = run_manage("shell", "-c", show, **common)

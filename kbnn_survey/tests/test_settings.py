@@ -21,6 +21,7 @@ def run_manage(*args, **env_overrides):
             "DEBUG",
             "ALLOWED_HOSTS",
             "KBNN_PROFILE",
+            "SITE_URL",
         )
     }
     env.update(env_overrides)
@@ -83,6 +84,7 @@ def test_production_profile_passes_check_deploy_without_warnings():
         ALLOWED_HOSTS="khaosat.kbnn.example.vn",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/kbnn",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        SITE_URL="https://khaosat.kbnn.example.vn",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr
@@ -97,6 +99,7 @@ PROFILE_VARIABLES = (
     "EMAIL_URL",
     "SECRET_KEY",
     "ALLOWED_HOSTS",
+    "SITE_URL",
 )
 
 
@@ -140,6 +143,7 @@ def test_production_profile_uses_postgres_redis_and_persistent_connections():
         ALLOWED_HOSTS="x.vn",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/kbnn",
         REDIS_URL="redis://127.0.0.1:6379/0",
+        SITE_URL="https://x.vn",
     )
     assert seen == [
         "django.db.backends.postgresql",  # Django's own engine, nothing swapped
@@ -159,6 +163,7 @@ def test_production_collectstatic_succeeds(tmp_path):
         SECRET_KEY=STRONG_KEY,
         ALLOWED_HOSTS="x.vn",
         DATABASE_URL=PG,
+        SITE_URL="https://x.vn",
         STATIC_ROOT=str(tmp_path / "static"),
     )
     assert result.returncode == 0, result.stderr[-2000:]

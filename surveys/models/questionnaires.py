@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.db.models import Q
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -10,7 +10,7 @@ class Questionnaire(models.Model):
     """A versioned question set. Once answered it is frozen: changes make a new version."""
 
     code = models.SlugField(_("code"), max_length=50)
-    version = models.PositiveSmallIntegerField(_("version"), default=1)
+    version = models.PositiveSmallIntegerField(pgettext_lazy("questionnaire", "version"), default=1)
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(_("title in English"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)

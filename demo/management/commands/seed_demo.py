@@ -2,6 +2,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from demo.seeding import DEMO_PASSWORD, DEMO_USERS, demo_seed
+from kbnn_survey.addresses import site_url, site_url_is_assumed
 
 
 class Command(BaseCommand):
@@ -32,3 +33,13 @@ class Command(BaseCommand):
         )
         users = ", ".join(username for username, *_ in DEMO_USERS)
         self.stdout.write(f"Logins: {users} (password {DEMO_PASSWORD})")
+        # No request here: the links of the notification e-mails printed above are built on
+        # SITE_URL; say which, and that it is a guess when nobody set it.
+        line = f"Links in e-mails printed by this command point to {site_url()}"
+        if site_url_is_assumed():
+            line += (
+                " (assumed: SITE_URL is not set; set it to the address the portal is served"
+                " on, e.g. SITE_URL=http://127.0.0.1:8080; pages served to a browser use the"
+                " browser's address)"
+            )
+        self.stdout.write(line + ".")

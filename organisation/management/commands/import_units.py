@@ -6,6 +6,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from fieldwork.sheets import SheetRefused
 
@@ -28,7 +29,8 @@ class Command(BaseCommand):
             for error in exc.errors:
                 self.stderr.write(str(error))
             raise CommandError(
-                _("Nothing was imported: %(n)d problems.") % {"n": len(exc.errors)}
+                pgettext("unit sheet", "Nothing was imported: %(n)d problems.")
+                % {"n": len(exc.errors)}
             ) from None
         self.stdout.write(
             self.style.SUCCESS(
