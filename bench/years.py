@@ -240,8 +240,10 @@ def child_pages(runs: int) -> None:
     kv1 = Unit.objects.get(code="KV1")
     User = get_user_model()
 
+    User.objects.filter(username__startswith="bench-").delete()  # a rerun makes them afresh
+
     def login(username, make):
-        user = User.objects.filter(username=username).first() or make()
+        user = make()
         client = Client()
         client.force_login(user)
         return client

@@ -5,6 +5,7 @@ from django.contrib import admin
 from django.db.models import Sum
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from surveys.admin_scope import ScopedAdminMixin, ScopedChoicesMixin
 from surveys.quota_proposals import ProposedQuotaMixin
@@ -33,6 +34,36 @@ class RecordAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return False
 
 
+# What a reorganisation record's `details` hold (organisation.services.reorganisation), in the
+# order and words the survey team reads them; the JSON keys are never shown.
+DETAIL_LABELS = {
+    "ended": _("Units ending"),
+    "last_day": _("Their last day"),
+    "successor": _("Successor"),
+    "created": _("Units created"),
+    "children_moved": _("Units moved under a new parent"),
+    "campaigns": _("Campaigns affected"),
+}
+
+
+def _detail_text(key: str, value) -> str:
+    if key == "last_day":
+        year, month, day = str(value).split("-")
+        return f"{day}/{month}/{year}"
+    if key == "created":
+        return ", ".join(f"{c.get('code')} – {c.get('name', '')}" for c in value)
+    if key == "children_moved":
+        return ", ".join(f"{code} → {parent}" for code, parent in value)
+    if key == "campaigns":
+        return "; ".join(
+            _("%(slug)s: %(ending)d units ending, %(quotas)d quotas moved")
+            % {"slug": c.get("slug"), "ending": len(c.get("ending", [])),
+               "quotas": len(c.get("quotas", []))}
+            for c in value
+        )  # fmt: skip
+    return ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+
+
 @admin.register(Reorganisation)
 class ReorganisationAdmin(RecordAdmin):
     list_display = ["effective_on", "kind", "summary", "performed_by", "performed_at"]
@@ -40,6 +71,20 @@ class ReorganisationAdmin(RecordAdmin):
     list_select_related = ["performed_by"]
     search_fields = ["summary"]
     date_hierarchy = "effective_on"
+    exclude = ["details"]
+    readonly_fields = ["details_shown"]
+
+    @admin.display(description=_("What changed"))
+    def details_shown(self, obj):
+        details = obj.details or {}
+        rows = [
+            (label, _detail_text(key, details[key]))
+            for key, label in DETAIL_LABELS.items()
+            if details.get(key)
+        ]
+        if not rows:
+            return "—"
+        return format_html("<dl>{}</dl>", format_html_join("", "<dt>{}</dt><dd>{}</dd>", rows))
 
 
 @admin.register(UnitImport)
@@ -113,5 +158,6 @@ class YearlyPlanAdmin(ScopedAdminMixin, admin.ModelAdmin):
         return format_html(
             "<table class='yearly-plan-progress'><thead><tr><th>{}</th><th>{}</th><th>{}</th>"
             "<th>{}</th><th>{}</th></tr></thead><tbody>{}</tbody></table>",
-            _("Code"), _("Unit"), _("Assigned"), _("Counted"), _("Reached (%)"), body,
+            _("Code"), _("Unit"), pgettext_lazy("yearly plan", "Assigned"),
+            pgettext_lazy("yearly plan", "Counted"), _("Reached (%)"), body,
         )  # fmt: skip

@@ -13,7 +13,6 @@ import hashlib
 import logging
 import shutil
 import tempfile
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from kbnn_survey.progress import ProgressWriter
 from surveys.models import Campaign, CampaignStatus, Unit
 
 from .comparison import rounds_of_year
@@ -32,7 +32,7 @@ from .document import ConversionError, document_write, pdf_convert, pdf_verify
 from .exporters import workbook_write
 from .exporters.workbook import CorruptFileError, DataChangedError, package_verify
 from .models import ReportRun, ReportStatus, report_upload_to
-from .snapshot import progress_needs_own_connection, snapshot
+from .snapshot import snapshot
 
 FORMATS = ("xlsx", "docx", "pdf")
 VARIANTS = ("internal", "official")
@@ -137,57 +137,24 @@ def _owned(run_id: int, attempt: int):
     return ReportRun.objects.filter(pk=run_id, status=ReportStatus.RUNNING, attempts=attempt)
 
 
-class _ProgressWriter:
-    """Saves progress and the heartbeat of one attempt.
-
-    During a compile on PostgreSQL the main connection sits in a long read-only snapshot
-    transaction, whose writes nobody would see before the end; so a small thread with its own
-    connection saves the latest progress every few seconds, and keeps the heartbeat fresh even
-    while one long query runs. Elsewhere (SQLite, or inside a test's transaction) it writes
-    directly.
-    """
+class _ProgressWriter(ProgressWriter):
+    """Saves progress and the heartbeat of one attempt (kbnn_survey.progress); an update after
+    another attempt took the run over stops the compile (Superseded)."""
 
     def __init__(self, run_id: int, attempt: int):
-        self.run_id, self.attempt = run_id, attempt
-        self.latest = (0, "")
-        self.superseded = False
-        self.threaded = progress_needs_own_connection()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"report-{run_id}")
+        def save(percent: int, note: str) -> bool:
+            return bool(
+                _owned(run_id, attempt).update(
+                    progress=percent, progress_note=note, heartbeat_at=timezone.now()
+                )
+            )
 
-    def __enter__(self):
-        if self.threaded:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.threaded:
-            self._stop.set()
-            self._thread.join()
-        return False
+        super().__init__(save, name=f"report-{run_id}", interval=HEARTBEAT_SECONDS)
 
     def update(self, percent: int, note: str) -> None:
-        self.latest = (min(percent, 99), note[:200])
-        if not self.threaded:
-            self._save()
+        super().update(percent, note)
         if self.superseded:
             raise Superseded
-
-    def _save(self) -> None:
-        percent, note = self.latest
-        saved = _owned(self.run_id, self.attempt).update(
-            progress=percent, progress_note=note, heartbeat_at=timezone.now()
-        )
-        self.superseded = self.superseded or saved == 0
-
-    def _loop(self) -> None:
-        try:
-            while not self._stop.wait(HEARTBEAT_SECONDS):
-                self._save()
-        except DatabaseError:  # the next beat retries; the main thread is unaffected
-            logger.exception("report %s: saving progress failed", self.run_id)
-        finally:
-            connection.close()
 
 
 def plain_error(exc: BaseException) -> str:

@@ -1,9 +1,8 @@
 """The report's view of the data while responses keep arriving: one module, both databases.
 
 PostgreSQL: the compile runs in one REPEATABLE READ transaction, so `Tổng hợp`'s counts and the
-rows of `Dữ liệu` come from the same moment; since nobody outside would see progress written
-inside that transaction before its end, progress is saved by a thread on its own connection.
-SQLite (the embedded default, one writer): a plain transaction, and progress written directly.
+rows of `Dữ liệu` come from the same moment (its progress is saved on another connection:
+kbnn_survey/progress.py). SQLite (the embedded default, one writer): a plain transaction.
 """
 
 from __future__ import annotations
@@ -14,15 +13,6 @@ from django.db import connection, transaction
 def snapshot():
     """A transaction that sees one snapshot of the data (see the module's docstring)."""
     return _Snapshot()
-
-
-def progress_needs_own_connection() -> bool:
-    """Whether progress must be saved on a separate connection during `snapshot()`.
-
-    Only on PostgreSQL outside an enclosing transaction (a test's transaction sees its own
-    writes, and SQLite would lock against itself).
-    """
-    return connection.vendor == "postgresql" and not connection.in_atomic_block
 
 
 class _Snapshot:

@@ -16,7 +16,6 @@ import hashlib
 import io
 import logging
 import re
-import threading
 import uuid
 import zipfile
 from collections.abc import Callable
@@ -24,10 +23,12 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import DatabaseError, IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+
+from kbnn_survey.progress import ProgressWriter
 
 from ..models import ImportJob, ImportJobKind, ImportJobStatus
 from ..sheets import MAX_ROWS, RowError, SheetRefused
@@ -159,48 +160,19 @@ def _owned(job_id: int, attempt: int):
     return ImportJob.objects.filter(pk=job_id, status=ImportJobStatus.RUNNING, attempts=attempt)
 
 
-class _ProgressWriter:
-    """Progress and heartbeat of one attempt. The import runs in one transaction, whose writes
-    nobody sees before it ends: on PostgreSQL a small thread with its own connection saves the
-    latest progress every HEARTBEAT_SECONDS (reports/services.py does the same)."""
+class _ProgressWriter(ProgressWriter):
+    """Progress and heartbeat of one attempt (kbnn_survey.progress): the import runs in one
+    transaction, whose writes nobody sees before it ends."""
 
     def __init__(self, job_id: int, attempt: int):
-        self.job_id, self.attempt = job_id, attempt
-        self.latest = (0, "")
-        self.threaded = connection.vendor == "postgresql" and not connection.in_atomic_block
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True, name=f"import-{job_id}")
+        def save(percent: int, note: str) -> bool:
+            return bool(
+                _owned(job_id, attempt).update(
+                    progress=percent, progress_note=note, heartbeat_at=timezone.now()
+                )
+            )
 
-    def __enter__(self):
-        if self.threaded:
-            self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self.threaded:
-            self._stop.set()
-            self._thread.join()
-        return False
-
-    def update(self, percent: int, note: str) -> None:
-        self.latest = (max(0, min(percent, 99)), note[:200])
-        if not self.threaded:
-            self._save()
-
-    def _save(self) -> None:
-        percent, note = self.latest
-        _owned(self.job_id, self.attempt).update(
-            progress=percent, progress_note=note, heartbeat_at=timezone.now()
-        )
-
-    def _loop(self) -> None:
-        try:
-            while not self._stop.wait(HEARTBEAT_SECONDS):
-                self._save()
-        except DatabaseError:
-            logger.exception("import job %s: saving progress failed", self.job_id)
-        finally:
-            connection.close()
+        super().__init__(save, name=f"import job {job_id}", interval=HEARTBEAT_SECONDS)
 
 
 def _import_responses(job: ImportJob, data: bytes, progress: Progress) -> str:

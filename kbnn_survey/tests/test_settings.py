@@ -177,6 +177,7 @@ def test_superusers_need_a_second_factor_in_production_only():
         ALLOWED_HOSTS="x.vn",
         DATABASE_URL=PG,
         REDIS_URL="redis://127.0.0.1:6379/0",
+        SITE_URL="https://x.vn",  # required in production since issue 15
     )
     assert settings_seen("s.OTP_REQUIRED_FOR_SUPERUSERS", **production) == ["True"]
     assert settings_seen("s.OTP_REQUIRED_FOR_SUPERUSERS", KBNN_PROFILE="local") == ["False"]

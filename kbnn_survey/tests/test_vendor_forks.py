@@ -16,7 +16,8 @@ FORKS = {
     "surveys/snapshots.py": "the campaign snapshot token (kept by PostgreSQL triggers)",
     "surveys/paginators.py": "the admin's row estimate (pg_class.reltuples, else COUNT(*))",
     "dashboard/cube.py": "the dashboard's counts (trigger-kept table, else raw answers grouped)",
-    "reports/snapshot.py": "the report's snapshot transaction and where progress is saved",
+    "reports/snapshot.py": "the report's snapshot transaction (REPEATABLE READ)",
+    "kbnn_survey/progress.py": "where a long job's progress is saved (own connection, or not)",
     "reports/exporters/rawdata.py": "the raw-data sheet's Excel day number in SQL",
     "kbnn_survey/health.py": "reports the engine's name in /healthz (no fork)",
 }
