@@ -71,7 +71,7 @@ def test_a_large_sheet_is_imported_by_a_job_whose_page_shows_progress_then_the_r
     page = team_client.get(sent["Location"])
     assert page.status_code == 200
     assert "Đã nhập 12 phiếu từ phieu.xlsx" in page.content.decode()
-    assert "import_progress.js" not in page.content.decode()  # finished: nothing to poll
+    assert "js/progress_poll.js" not in page.content.decode()  # finished: nothing to poll
     status = team_client.get(reverse("fieldwork:import_job_status", args=[job.pk])).json()
     assert status["finished"] is True and status["status"] == "done"
     assert _stored_files(media) == []  # the stored upload is deleted once imported
@@ -152,7 +152,7 @@ def test_a_job_whose_worker_died_saved_nothing_and_is_retried_from_its_page(
     )
     assert not Response.objects.exists()
     page = team_client.get(reverse("fieldwork:import_job", args=[job.pk])).content.decode()
-    assert "Thử lại" in page and "import_progress.js" in page
+    assert "Thử lại" in page and "js/progress_poll.js" in page
     with django_capture_on_commit_callbacks(execute=True):
         retried = team_client.post(reverse("fieldwork:import_job_retry", args=[job.pk]))
     assert retried.status_code == 302

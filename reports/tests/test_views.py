@@ -72,7 +72,7 @@ def test_progress_json_of_a_running_run(client, db):
         "checksum": "",
     }
     page = client.get(reverse("reports:detail", args=[run.pk])).content.decode()
-    assert "reports/report_progress.js" in page and 'aria-valuenow="42"' in page
+    assert "js/progress_poll.js" in page and 'aria-valuenow="42"' in page
 
 
 def test_unit_manager_and_anonymous_are_refused(client, done_run):
