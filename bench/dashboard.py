@@ -108,15 +108,17 @@ def seed(today: datetime.date):
                 )
         campaigns.append(campaign)
     users = {}
+    top = units[0]
+    while top.parent_id is not None:  # leadership sees its root's subtree (surveys.scope)
+        top = top.parent
     for username, role, unit in (
-        ("bench.lead", roles.LEADERSHIP, None),
+        ("bench.lead", roles.LEADERSHIP, top),
         ("bench.manager", roles.UNIT_MANAGER, units[1]),
     ):
         user, created = User.objects.get_or_create(username=username)
         if created:
             user.groups.add(Group.objects.get(name=role))
-            if unit:
-                StaffProfile.objects.create(user=user, unit=unit)
+        StaffProfile.objects.update_or_create(user=user, defaults={"unit": unit})
         users[username] = user
     return campaigns, units, users
 
