@@ -48,6 +48,15 @@ QUESTION_CODES = ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "
 COMMENTS = ["", "", "", "", "Cán bộ hướng dẫn tận tình.", "Thời gian chờ còn lâu."]
 
 
+def psql_lines(sql: str) -> list[str]:
+    """One value per row of `sql` on the bench database."""
+    found = subprocess.run(
+        ["psql", "-h", "127.0.0.1", "-U", "postgres", "-tAc", sql, DB_NAME],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    return found.stdout.split()
+
+
 def server_env(args) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
@@ -397,22 +406,13 @@ def main() -> int:
     env = server_env(args)
     if not args.skip_setup:
         prepare_database(env)
-    units = ["KTNN", "KSC", "TVQT", "TTKT", "VP", "HCH", "TKH", "STR", "NHS", "LCH", "CLE", "HVA"]
-    groups = subprocess.run(
-        [
-            "psql",
-            "-h",
-            "127.0.0.1",
-            "-U",
-            "postgres",
-            "-tAc",
-            "SELECT id FROM surveys_respondentgroup WHERE is_active",
-            DB_NAME,
-        ],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.split()
+    # The open round's units, as seed_demo made them (since the demo's reorganisation the
+    # district treasuries have ended and are not surveyed: their survey answers 404).
+    units = psql_lines(
+        "SELECT u.code FROM surveys_unit u JOIN surveys_campaign_units cu ON cu.unit_id = u.id "
+        f"JOIN surveys_campaign c ON c.id = cu.campaign_id WHERE c.slug = '{SLUG}' ORDER BY u.code"
+    )
+    groups = psql_lines("SELECT id FROM surveys_respondentgroup WHERE is_active")
     print(
         f"bench/submit.py: {args.customers} concurrent customers, {args.duration:.0f} s per side "
         f"in {args.rounds} alternating rounds, "
