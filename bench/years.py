@@ -33,6 +33,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from bench.report import peak_mb, run_measured  # noqa: E402  (one measuring of a child)
+
 PY = sys.executable
 D = datetime.date
 REORGANISED_ON = D(2025, 3, 15)
@@ -60,23 +63,6 @@ def django_setup(db_url: str, settings: str = "kbnn_survey.settings.local") -> N
     import django
 
     django.setup()
-
-
-def peak_mb() -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("no VmHWM")
-
-
-def run_measured(args: list[str], env: dict) -> tuple[float, float, dict]:
-    started = time.perf_counter()
-    proc = subprocess.run(args, cwd=ROOT, env=env, stdout=subprocess.PIPE, text=True)
-    seconds = time.perf_counter() - started
-    if proc.returncode:
-        raise SystemExit(f"{args} failed with {proc.returncode}")
-    report = json.loads(proc.stdout.strip().splitlines()[-1])
-    return seconds, report.pop("peak_mb"), report
 
 
 # ---------------------------------------------------------------- data (SQL)
