@@ -41,6 +41,20 @@ steps = st.lists(step, min_size=1, max_size=6).flatmap(
 )
 
 
+def step_spec(kind, day, chosen, how_many, other, *, existing, first) -> ReorganisationSpec:
+    """The operation a drawn step asks for: `how_many` new units numbered from `first`, `other`
+    the unit merged into (when `existing`) or moved under."""
+    new_units = tuple(NewUnit(f"N{n}", f"Đơn vị mới {n}") for n in range(first, first + how_many))
+    return ReorganisationSpec(
+        kind=kind,
+        effective_on=day,
+        unit_ids=chosen,
+        new_units=() if existing and kind == "merge" else new_units,
+        into_id=other.pk if existing else None,
+        parent_id=other.pk if kind == "move" else None,
+    )
+
+
 def snapshot():
     return list(Unit.objects.order_by("pk").values_list())
 
@@ -84,20 +98,11 @@ def test_any_sequence_of_reorganisations_keeps_the_tree_whole(db, steps):
         for kind, day, picks, how_many, other, existing in steps:
             serving = list(Unit.objects.filter(valid_to__isnull=True).order_by("pk"))
             chosen = tuple(dict.fromkeys(serving[p % len(serving)].pk for p in picks))
-            new_units = []
             if how_many is None:
                 how_many = NEEDS[kind] + (len(picks) > 2 and kind == "split")
-            for _ in range(how_many):
-                counter += 1
-                new_units.append(NewUnit(f"N{counter}", f"Đơn vị mới {counter}"))
-            spec = ReorganisationSpec(
-                kind=kind,
-                effective_on=day,
-                unit_ids=chosen,
-                new_units=() if existing and kind == "merge" else tuple(new_units),
-                into_id=serving[other % len(serving)].pk if existing else None,
-                parent_id=serving[other % len(serving)].pk if kind == "move" else None,
-            )
+            spec = step_spec(kind, day, chosen, how_many, serving[other % len(serving)],
+                             existing=existing, first=counter + 1)  # fmt: skip
+            counter += how_many
             before = snapshot()
             try:
                 reorganisation_apply(spec=spec)

@@ -13,12 +13,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from organisation.services.reorganisation import (
-    NewUnit,
     ReorganisationRefused,
-    ReorganisationSpec,
     reorganisation_apply,
 )
-from organisation.tests.test_reorganisation_property import NEEDS, steps
+from organisation.tests.test_reorganisation_property import NEEDS, step_spec, steps
 from reports.exporters.context import ReportContext
 from reports.tests.recompute import carried_by
 from reports.tests.years import add_responses
@@ -37,18 +35,9 @@ def _apply(steps) -> None:
         chosen = tuple(dict.fromkeys(serving[p % len(serving)].pk for p in picks))
         if how_many is None:
             how_many = NEEDS[kind]
-        new_units = []
-        for _ in range(how_many):
-            counter += 1
-            new_units.append(NewUnit(f"N{counter}", f"Đơn vị mới {counter}"))
-        spec = ReorganisationSpec(
-            kind=kind,
-            effective_on=day,
-            unit_ids=chosen,
-            new_units=() if existing and kind == "merge" else tuple(new_units),
-            into_id=serving[other % len(serving)].pk if existing else None,
-            parent_id=serving[other % len(serving)].pk if kind == "move" else None,
-        )
+        spec = step_spec(kind, day, chosen, how_many, serving[other % len(serving)],
+                         existing=existing, first=counter + 1)  # fmt: skip
+        counter += how_many
         with contextlib.suppress(ReorganisationRefused):  # a refused step changes nothing
             reorganisation_apply(spec=spec)
 
