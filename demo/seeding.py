@@ -161,16 +161,19 @@ def _free_round(root: Unit, year: int) -> int:
     return min(set(range(1, len(taken) + 2)) - taken)
 
 
-def demo_campaign_ensure(units: list[Unit], today: datetime.date, *, root: Unit) -> Campaign:
-    """The open round `demo` of this year (its dates around today, whatever the day)."""
-    existing = Campaign.objects.filter(slug=DEMO_SLUG).first()
+def open_round_ensure(
+    slug: str, name: str, units: list[Unit], today: datetime.date, *, root: Unit
+) -> Campaign:
+    """An open round of this year (its dates around today, whatever the day): `demo`, and the
+    second region's `demo-kv2`."""
+    existing = Campaign.objects.filter(slug=slug).first()
     if existing is not None:
         quotas_ensure(existing)
         return existing
     return campaign_ensure(
-        slug=DEMO_SLUG,
+        slug=slug,
         units=units,
-        name=f"Khảo sát sự hài lòng năm {today.year} (demo)",
+        name=name,
         root=root,
         year=today.year,
         round=_free_round(root, today.year),
@@ -398,20 +401,16 @@ def demo_seed(*, responses: int = 300, today: datetime.date | None = None) -> di
     serving = list(
         Unit.objects.filter(parent=region).valid_on(today).order_by("sort_order", "code")
     )
-    campaign = demo_campaign_ensure(serving, today, root=region)
-    region_2_round = campaign_ensure(
-        slug=REGION_2_SLUG,
-        units=units_2,
-        name=f"Khảo sát sự hài lòng năm {today.year} - khu vực XIV (demo)",
+    campaign = open_round_ensure(
+        DEMO_SLUG, f"Khảo sát sự hài lòng năm {today.year} (demo)", serving, today, root=region
+    )
+    region_2_round = open_round_ensure(
+        REGION_2_SLUG,
+        f"Khảo sát sự hài lòng năm {today.year} - khu vực XIV (demo)",
+        units_2,
+        today,
         root=region_2,
-        year=today.year,
-        round=_free_round(region_2, today.year),
-        opens_on=today - datetime.timedelta(days=30),
-        closes_on=today + datetime.timedelta(days=60),
-        status=CampaignStatus.OPEN,
-    ) if not Campaign.objects.filter(slug=REGION_2_SLUG).exists() else Campaign.objects.get(
-        slug=REGION_2_SLUG
-    )  # fmt: skip
+    )
     added = 0
     keyed = [*((c, users["tokhaosat"]) for c in history), (campaign, users["tokhaosat"])]
     keyed.append((region_2_round, users["tokhaosat.kv2"]))
