@@ -6,7 +6,7 @@ import datetime
 import math
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -434,7 +434,12 @@ def signals_computed_since(*, campaign: Campaign, since) -> bool:
 
 
 def stored_signals(
-    *, campaign: Campaign, limit: int = 200, period: Period | None = None, unit_of=None
+    *,
+    campaign: Campaign,
+    limit: int = 200,
+    period: Period | None = None,
+    unit_of=None,
+    unit_ids=None,
 ):
     """The last computed signals, each with (the first 50 of) the responses concerned; over a
     year, those of its rounds. Each signal's `carried_by` is the unit valid on the period's
@@ -443,6 +448,7 @@ def stored_signals(
     check = SignalCheck.objects.filter(campaign=period.campaign).first()
     signals = (
         StuffingSignal.objects.filter(campaign__in=[c.pk for c in period.campaigns])
+        .filter(Q() if unit_ids is None else Q(unit_id__in=list(unit_ids)))  # the user's units
         .select_related("unit")
         .prefetch_related(
             Prefetch(

@@ -93,11 +93,10 @@ def index(request):
         "can_triage": can_triage(request.user),
     }
     if context["can_triage"]:
-        context["signal_check"], signals = stored_signals(
-            campaign=period.campaign, period=period, unit_of=dash.scope.unit_of
-        )
         # A round seen through one of its units shows only the signals of the user's units.
-        context["signals"] = [s for s in signals if unit_ids is None or s.unit_id in unit_ids]
+        context["signal_check"], context["signals"] = stored_signals(
+            campaign=period.campaign, period=period, unit_of=dash.scope.unit_of, unit_ids=unit_ids
+        )
     return render(request, "dashboard/index.html", context)
 
 
