@@ -1,9 +1,12 @@
 """Materialised counts for the dashboard, and the stored stuffing signals.
 
-AnswerCount and ResponseCount are kept exact by PostgreSQL statement-level triggers (see
-`dashboard.triggers`): every insert, update or delete of a Response or an Answer, whatever code
-or SQL does it, adjusts them in the same transaction. They hold only counts, never a response.
-On SQLite (the embedded default) there are no triggers and the dashboard reads the raw answers.
+The counts are kept exact by PostgreSQL statement-level triggers (see `dashboard.triggers`):
+every insert, update or delete of a Response or an Answer, whatever code or SQL does it, adjusts
+them in the same transaction. They hold only counts, never a response. Each is as coarse as one
+kind of page needs, so that a page reads a few thousand rows whatever the number of responses
+(bench/years.py): the per-day grain lives only in DayCount, the groups and channels only in
+AnswerCount and ResponseCount. On SQLite (the embedded default) there are no triggers and the
+dashboard reads the raw answers.
 """
 
 from __future__ import annotations
@@ -46,8 +49,37 @@ class AnswerCount(models.Model):
         return f"{self.campaign_id}/{self.unit_id}/{self.channel}/{self.question_id}"
 
 
+class UnitAnswerCount(models.Model):
+    """AnswerCount summed over groups and channels: per unit and over whole rounds."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    n1 = models.IntegerField(default=0)
+    n2 = models.IntegerField(default=0)
+    n3 = models.IntegerField(default=0)
+    n4 = models.IntegerField(default=0)
+    n5 = models.IntegerField(default=0)
+    n_null = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("answer count per unit")
+        verbose_name_plural = _("answer counts per unit")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "question"], name="unitanswercount_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}/{self.question_id}"
+
+
 class ResponseCount(models.Model):
-    """Responses per (campaign, unit, group, channel, day): quota progress and responses a day."""
+    """Responses per (campaign, unit, group, channel): quota progress and the N of each slice.
+
+    No day here: with one, the table grew with the responses (a cell per slice and day), and
+    summing it cost the dashboard 1 s at 1,000,000 responses (bench/years.py)."""
 
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
@@ -55,7 +87,6 @@ class ResponseCount(models.Model):
         RespondentGroup, on_delete=models.CASCADE, related_name="+"
     )
     channel = models.CharField(max_length=8)
-    answered_on = models.DateField()
     responses = models.IntegerField(default=0)
 
     class Meta:
@@ -63,13 +94,34 @@ class ResponseCount(models.Model):
         verbose_name_plural = _("response counts")
         constraints = [
             models.UniqueConstraint(
-                fields=["campaign", "unit", "respondent_group", "channel", "answered_on"],
+                fields=["campaign", "unit", "respondent_group", "channel"],
                 name="responsecount_cell",
             ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.campaign_id}/{self.unit_id}/{self.channel}/{self.answered_on}"
+        return f"{self.campaign_id}/{self.unit_id}/{self.channel}"
+
+
+class DayCount(models.Model):
+    """Responses per (campaign, unit, day): responses a day, and the stuffing signals' bases."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    answered_on = models.DateField()
+    responses = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("responses a day")
+        verbose_name_plural = _("responses a day")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "unit", "answered_on"], name="daycount_cell"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.campaign_id}/{self.unit_id}/{self.answered_on}"
 
 
 class SignalKind(models.TextChoices):

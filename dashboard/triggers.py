@@ -1,8 +1,11 @@
-"""PostgreSQL statement-level triggers keeping AnswerCount and ResponseCount exact.
+"""PostgreSQL statement-level triggers keeping the dashboard's counts exact.
 
 Statement-level (transition tables) so a bulk insert of eleven answers, or a COPY of millions,
-costs one upsert per statement, not one per row. Rows are upserted in key order so that two
-concurrent submits lock counter rows in the same order and cannot deadlock.
+costs one upsert per table and statement, not one per row. Rows are upserted in key order so
+that two concurrent submits lock counter rows in the same order and cannot deadlock.
+
+Each delta is summed into several tables of different grain (dashboard.models): the dashboard
+reads the coarsest one that still has the dimensions it rolls up by.
 """
 
 from __future__ import annotations
@@ -10,32 +13,59 @@ from __future__ import annotations
 LEVELS = ", ".join(f"n{k}" for k in (1, 2, 3, 4, 5))
 ANSWER_KEY = "campaign_id, unit_id, respondent_group_id, channel, question_id"
 RESPONSE_KEY = "campaign_id, unit_id, respondent_group_id, channel, answered_on"
+# table -> the key it counts by (a subset of the delta's columns)
+ANSWER_TABLES = {
+    "dashboard_answercount": ANSWER_KEY,
+    "dashboard_unitanswercount": "campaign_id, unit_id, question_id",
+}
+RESPONSE_TABLES = {
+    "dashboard_responsecount": "campaign_id, unit_id, respondent_group_id, channel",
+    "dashboard_daycount": "campaign_id, unit_id, answered_on",
+}
 
 
-def _answer_upsert(delta_sql: str) -> str:
+def _answer_upsert(delta_sql: str, tables=ANSWER_TABLES) -> str:
     """delta_sql yields (campaign_id, unit_id, respondent_group_id, channel, question_id,
-    score, sign) rows."""
+    score, sign) rows; one upsert per table."""
     counts = ", ".join(
         f"coalesce(sum(sign) FILTER (WHERE score = {k}), 0)" for k in (1, 2, 3, 4, 5)
     )
     updates = ", ".join(f"n{k} = c.n{k} + EXCLUDED.n{k}" for k in (1, 2, 3, 4, 5))
-    return f"""
-    INSERT INTO dashboard_answercount AS c ({ANSWER_KEY}, {LEVELS}, n_null)
-    SELECT {ANSWER_KEY}, {counts},
+    return "".join(
+        f"""
+    INSERT INTO {table} AS c ({key}, {LEVELS}, n_null)
+    SELECT {key}, {counts},
            coalesce(sum(sign) FILTER (WHERE score IS NULL), 0)
     FROM ({delta_sql}) AS delta
-    GROUP BY {ANSWER_KEY} ORDER BY {ANSWER_KEY}
-    ON CONFLICT ({ANSWER_KEY}) DO UPDATE SET {updates}, n_null = c.n_null + EXCLUDED.n_null;
+    GROUP BY {key} ORDER BY {key}
+    ON CONFLICT ({key}) DO UPDATE SET {updates}, n_null = c.n_null + EXCLUDED.n_null;
+    """
+        for table, key in tables.items()
+    )
+
+
+def _coarser_answer_rebuild() -> str:
+    """The per-unit counts summed from the finest ones (exact, and far fewer rows to read than
+    the raw answers)."""
+    table, key = "dashboard_unitanswercount", ANSWER_TABLES["dashboard_unitanswercount"]
+    sums = ", ".join(f"sum(n{k})" for k in (1, 2, 3, 4, 5))
+    return f"""
+    INSERT INTO {table} ({key}, {LEVELS}, n_null)
+    SELECT {key}, {sums}, sum(n_null) FROM dashboard_answercount GROUP BY {key};
     """
 
 
 def _response_upsert(delta_sql: str) -> str:
-    return f"""
-    INSERT INTO dashboard_responsecount AS c ({RESPONSE_KEY}, responses)
-    SELECT {RESPONSE_KEY}, sum(sign) FROM ({delta_sql}) AS delta
-    GROUP BY {RESPONSE_KEY} ORDER BY {RESPONSE_KEY}
-    ON CONFLICT ({RESPONSE_KEY}) DO UPDATE SET responses = c.responses + EXCLUDED.responses;
+    """delta_sql yields (RESPONSE_KEY…, sign) rows; one upsert per table of RESPONSE_TABLES."""
+    return "".join(
+        f"""
+    INSERT INTO {table} AS c ({key}, responses)
+    SELECT {key}, sum(sign) FROM ({delta_sql}) AS delta
+    GROUP BY {key} ORDER BY {key}
+    ON CONFLICT ({key}) DO UPDATE SET responses = c.responses + EXCLUDED.responses;
     """
+        for table, key in RESPONSE_TABLES.items()
+    )
 
 
 def _answers_of(table: str, sign: int) -> str:
@@ -154,8 +184,11 @@ def drop_sql() -> list[str]:
 def rebuild_sql() -> list[str]:
     """Recompute both tables from the raw rows (after install, or to prove them exact)."""
     return [
-        "DELETE FROM dashboard_answercount;",
-        "DELETE FROM dashboard_responsecount;",
-        _answer_upsert(_answers_of("surveys_answer", 1)),
+        *(f"DELETE FROM {table};" for table in (*ANSWER_TABLES, *RESPONSE_TABLES)),
+        _answer_upsert(
+            _answers_of("surveys_answer", 1),
+            tables={"dashboard_answercount": ANSWER_TABLES["dashboard_answercount"]},
+        ),
+        _coarser_answer_rebuild(),
         _response_upsert(_responses_of("surveys_response", 1)),
     ]

@@ -319,6 +319,15 @@ class SliceMeasures:
         self.no_opinion[qid] = self.no_opinion.get(qid, 0) + row.n_null
         self._pooled = None
 
+    def merge(self, other: SliceMeasures) -> None:
+        """Add another slice's counts and responses (a subtotal of already rolled-up units)."""
+        for qid, counts in other.by_question.items():
+            self.by_question[qid] = self.by_question.get(qid, LevelCounts()) + counts
+        for qid, n in other.no_opinion.items():
+            self.no_opinion[qid] = self.no_opinion.get(qid, 0) + n
+        self.responses += other.responses
+        self._pooled = None
+
     @property
     def counts(self) -> LevelCounts:
         # Kept until the next add(): a page of 600 units reads it a dozen times per row;
@@ -537,6 +546,7 @@ def quota_progress(
         units = report_units(
             campaign=campaign, extra_unit_ids={u for u, _ in counted} | {u for u, _ in quotas}
         )
+    forms = Form.values  # once: Django builds the list anew on every read
     return [
         QuotaProgress(
             unit,
@@ -546,7 +556,7 @@ def quota_progress(
             volumes.get((unit.pk, form)),
         )
         for unit in units
-        for form in Form.values
+        for form in forms
     ]
 
 

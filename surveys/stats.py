@@ -27,7 +27,14 @@ class LevelCounts:
         return cls(*counts)
 
     def __add__(self, other: LevelCounts) -> LevelCounts:
-        return LevelCounts(*(a + b for a, b in zip(self.levels, other.levels, strict=True)))
+        # Field by field, not zip(levels): half the time, and roll-ups add tens of thousands.
+        return LevelCounts(
+            self.n1 + other.n1,
+            self.n2 + other.n2,
+            self.n3 + other.n3,
+            self.n4 + other.n4,
+            self.n5 + other.n5,
+        )
 
     @property
     def levels(self) -> tuple[int, int, int, int, int]:

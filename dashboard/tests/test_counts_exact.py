@@ -13,7 +13,7 @@ from openpyxl import Workbook
 
 from dashboard import cube as dashboard_cube
 from dashboard.counts import counts_differences, counts_rebuild, cube_cells
-from dashboard.models import AnswerCount
+from dashboard.models import AnswerCount, DayCount, ResponseCount, UnitAnswerCount
 from reports.selectors import answer_cube
 from surveys.models import Answer, Channel, Response
 from surveys.tests import factories
@@ -156,6 +156,27 @@ def test_command_finds_drift_and_rebuilds(postgres):
     assert "counts rebuilt" in out.getvalue() and "dot-drift: exact" in out.getvalue()
 
 
+@pytest.mark.parametrize(
+    ("model", "change", "found"),
+    [
+        (AnswerCount, {"n4": 0}, "answer counts"),
+        (UnitAnswerCount, {"n4": 0}, "answer counts per unit"),
+        (ResponseCount, {"responses": 7}, "response counts"),
+        (DayCount, {"responses": 7}, "responses per day"),
+    ],
+)
+def test_a_drift_in_any_count_table_is_found_and_rebuilt(postgres, model, change, found):
+    unit = factories.make_unit("C2")
+    campaign = factories.make_campaign([unit])
+    for score in (4, 4, 2):
+        factories.make_response(campaign, unit, score=score)
+    assert counts_differences(campaign=campaign) == []
+    assert model.objects.filter(campaign=campaign).update(**change)
+    assert found in counts_differences(campaign=campaign)
+    counts_rebuild()
+    assert counts_differences(campaign=campaign) == []
+
+
 def test_sqlite_reads_the_raw_answers(db):
     """Without the triggers (SQLite) the dashboard falls back to the report's own selectors."""
     unit = factories.make_unit("S1")
@@ -174,7 +195,7 @@ def test_the_trigger_sql_frozen_in_the_migrations_is_what_triggers_py_builds():
 
     from dashboard import triggers
 
-    frozen = import_module("dashboard.migrations.0002_count_triggers")
+    frozen = import_module("dashboard.migrations.0008_counts_per_unit_and_day")
     assert triggers.create_sql() == frozen.CREATE_SQL
     assert triggers.rebuild_sql() == frozen.REBUILD_SQL
     assert triggers.drop_sql() == frozen.DROP_SQL

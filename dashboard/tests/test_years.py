@@ -37,6 +37,10 @@ def test_a_year_counts_each_unit_with_its_former_units(years):
     # The region, expanded: its subtree's totals, then its units under it.
     [region] = dash.tree
     assert region.unit.code == "KV" and region.measures.responses == len(raw.responses)
+    whole = raw.measures(list(raw.responses))
+    assert region.measures.pooled_rate == pytest.approx(whole["Tỷ lệ hài lòng (%)"])
+    assert region.measures.index == pytest.approx(whole["Chỉ số hài lòng (%)"])
+    assert region.measures.counts.total == whole["Số câu trả lời hợp lệ (N)"]
     assert {row.unit.code for row in region.leaves} == set(units)
 
 
