@@ -24,6 +24,7 @@ from .selectors import (
     Period,
     campaigns_for_picker,
     dashboard_data,
+    index_quotas,
     quota_rows,
     signals_computed_since,
     stored_signals,
@@ -90,6 +91,7 @@ def index(request):
         "own_unit": managed_unit(request.user) if unit_ids is not None else None,
         "overdue": overdue_count(request.user),
         "behind": [q for q in dash.quotas if q.behind],
+        **dict(zip(("quotas_listed", "quota_count"), index_quotas(dash.quotas), strict=True)),
         "can_triage": can_triage(request.user),
     }
     if context["can_triage"]:

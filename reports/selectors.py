@@ -312,12 +312,13 @@ class SliceMeasures:
     responses: int = 0
 
     _pooled: LevelCounts | None = field(default=None, repr=False, compare=False)
+    _index: tuple[float | None] | None = field(default=None, repr=False, compare=False)
 
     def add(self, row: CubeRow) -> None:
         qid = row.question_id
         self.by_question[qid] = self.by_question.get(qid, LevelCounts()) + row.counts
         self.no_opinion[qid] = self.no_opinion.get(qid, 0) + row.n_null
-        self._pooled = None
+        self._pooled = self._index = None
 
     def merge(self, other: SliceMeasures) -> None:
         """Add another slice's counts and responses (a subtotal of already rolled-up units)."""
@@ -326,7 +327,7 @@ class SliceMeasures:
         for qid, n in other.no_opinion.items():
             self.no_opinion[qid] = self.no_opinion.get(qid, 0) + n
         self.responses += other.responses
-        self._pooled = None
+        self._pooled = self._index = None
 
     @property
     def counts(self) -> LevelCounts:
@@ -367,7 +368,9 @@ class SliceMeasures:
 
     @property
     def index(self) -> float | None:
-        return mean_of(self.aspect_index(a) for a in self.layout.aspects)
+        if self._index is None:  # kept until the next add(), as `counts`
+            self._index = (mean_of(self.aspect_index(a) for a in self.layout.aspects),)
+        return self._index[0]
 
     @property
     def pooled_rate(self) -> float | None:

@@ -1,4 +1,4 @@
-"""The dashboard's rate cells, rendered in Python: a region's page has 700 rows of them.
+"""The dashboard's long tables' cells, rendered in Python: a region's page has 700 rows.
 
 `{% rate_cells m %}` writes what dashboard/_rate.html wrote (N, rate with its small-base badge,
 95% interval, index) with the same numbers as `floatformat:2`; as an include with four
@@ -48,3 +48,14 @@ def rate_cells(m) -> str:
         f'<td class="text-end">{two_places(m.index)}</td>'
     )
 
+
+
+@register.simple_tag
+def day_rows(per_day) -> str:
+    """The rows of (day, responses): what `{{ day|date:"d/m/Y" }}` and `{{ n }}` wrote, a year's
+    365 rows in a millisecond instead of ten."""
+    return mark_safe(  # dates and numbers only
+        "".join(
+            f'<tr><td>{day:%d/%m/%Y}</td><td class="text-end">{n}</td></tr>' for day, n in per_day
+        )
+    )

@@ -163,3 +163,25 @@ def test_the_overall_index_carries_its_n(client, setup):
     body = client.get(reverse("dashboard:index"), {"campaign": campaign.slug}).content.decode()
     # 10 responses, each answering the ten aspect questions with a score.
     assert '<div class="small" id="index-n">N = 100</div>' in body
+
+
+def test_a_regions_dashboard_lists_only_the_quotas_behind_and_the_quota_page_lists_all(client, db):
+    """Over 30 quota rows (a region) /dashboard/ lists those behind the pace, and says so."""
+    units = [factories.make_unit(f"Q{i:02d}") for i in range(16)]
+    campaign = factories.make_campaign(units, slug="dot-region")
+    for unit in units:
+        for form in (Form.ONLINE, Form.DIRECT):
+            Quota.objects.create(campaign=campaign, unit=unit, form=form, minimum=1)
+    Quota.objects.filter(campaign=campaign, unit=units[3], form=Form.ONLINE).update(minimum=900)
+    for unit in units:  # every quota of 1 is reached at once; Q03's 900 online will not be
+        factories.make_response(campaign, unit, channel=Channel.WEB, score=4)
+        factories.make_response(campaign, unit, channel=Channel.PAPER, score=4)
+    client.force_login(factories.leadership())
+    page = client.get(reverse("dashboard:index"), {"campaign": campaign.slug}).content.decode()
+    section = page[page.index('id="quota"') : page.index('id="h-days"')]
+    assert 'id="quota-shortened"' in section and "Trong 32 chỉ tiêu" in section
+    body = section[section.index("<tbody>") : section.index("</tbody>")]
+    assert body.count("<tr") == 1 and units[3].name in body and "table-warning" in body
+    quota_page = client.get(reverse("dashboard:quota"), {"campaign": campaign.slug}).content
+    listed = quota_page.decode().split("<tbody>")[1].split("</tbody>")[0]
+    assert listed.count("<tr") == 32 and 'id="quota-shortened"' not in quota_page.decode()
