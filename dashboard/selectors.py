@@ -58,10 +58,10 @@ class Period:
 
     @classmethod
     def of_year(cls, year: int, *, within=None) -> Period | None:
-        """Every non-draft round of `year` (of the queryset `within`: the user's rounds)."""
+        """Every non-draft round of `year` (of `within`, rounds or a queryset: the user's)."""
         rounds = rounds_of_year(year)
         if within is not None:
-            visible = set(within.values_list("pk", flat=True))
+            visible = {c.pk for c in within}
             rounds = [c for c in rounds if c.pk in visible]
         return cls(rounds, year) if rounds else None
 

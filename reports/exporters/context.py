@@ -10,7 +10,6 @@ unit.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from collections import defaultdict
 from collections.abc import Callable
@@ -112,7 +111,7 @@ class ReportContext:
             if code in ids
         }
         return [
-            dataclasses.replace(r, question_id=same[r.question_id])
+            r._replace(question_id=same[r.question_id])
             for r in rows
             if r.question_id in same
         ]
