@@ -36,25 +36,17 @@ _DIMENSIONS = {"unit": "unit_id", "group": "respondent_group_id", "channel": "ch
 ALL_DIMENSIONS = tuple(_DIMENSIONS)
 
 
-def _tuples(queryset) -> list[tuple]:
-    """The rows of a values() queryset as plain tuples (its fields, then its annotations).
-
-    Read with a bare cursor, as the counts below: through the ORM's rows, converting every
-    value, a region's year (10,000 rows) took 60 ms more than the query itself (cProfile,
-    bench/years.py data).
-    """
-    sql, params = queryset.query.sql_with_params()
-    return _fetch(sql, params)
-
-
 def _where(campaigns: list[Campaign], unit_ids) -> tuple[str, list]:
-    where, params = "campaign_id = ANY(%s)", [[c.pk for c in campaigns]]
+    where, params = "campaign_id = ANY(%s::bigint[])", [[c.pk for c in campaigns]]
     if unit_ids is not None:
-        where, params = f"{where} AND unit_id = ANY(%s)", [*params, list(unit_ids)]
+        where, params = f"{where} AND unit_id = ANY(%s::bigint[])", [*params, list(unit_ids)]
     return where, params
 
 
 def _fetch(sql: str, params: list) -> list[tuple]:
+    """Plain tuples from a bare cursor. Through the ORM's rows (and its preparation of 300 unit
+    ids per filter), converting every value, a region's year (10,000 rows) took 60 ms more than
+    the queries themselves (cProfile, bench/years.py data)."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
@@ -156,16 +148,20 @@ def _campaign_q(campaign) -> Q:
     return Q(campaign__in=[c.pk for c in campaign])
 
 
+def _rounds(campaign) -> list[Campaign]:
+    return [campaign] if isinstance(campaign, Campaign) else list(campaign)
+
+
 def response_rows(*, campaign, unit_ids: Iterable[int] | None = None) -> list[ResponseCountRow]:
     """`campaign`: one round, or a list of rounds (a year)."""
     if not counts_materialised():
         return response_counts(campaign=campaign, unit_ids=unit_ids)
-    rows = _tuples(
-        ResponseCount.objects.filter(_unit_q(unit_ids), _campaign_q(campaign))
-        .values("unit_id", "respondent_group_id", "channel")
-        .annotate(n=Sum("responses"))
-        .filter(n__gt=0)
-        .order_by()
+    where, params = _where(_rounds(campaign), unit_ids)
+    rows = _fetch(
+        "SELECT unit_id, respondent_group_id, channel, sum(responses) "
+        f"FROM {ResponseCount._meta.db_table} WHERE {where} "
+        "GROUP BY unit_id, respondent_group_id, channel HAVING sum(responses) > 0",
+        params,
     )
     return [ResponseCountRow(*row) for row in rows]
 
@@ -174,9 +170,13 @@ def responses_per_day(
     *, campaign, unit_ids: Iterable[int] | None = None
 ) -> list[tuple[datetime.date, int]]:
     if counts_materialised():
-        qs = DayCount.objects.values("answered_on").annotate(n=Sum("responses"))
-    else:
-        qs = Response.objects.values("answered_on").annotate(n=Count("id"))
+        where, params = _where(_rounds(campaign), unit_ids)
+        return _fetch(
+            f"SELECT answered_on, sum(responses) FROM {DayCount._meta.db_table} WHERE {where} "
+            "GROUP BY answered_on HAVING sum(responses) > 0 ORDER BY answered_on",
+            params,
+        )
+    qs = Response.objects.values("answered_on").annotate(n=Count("id"))
     qs = qs.filter(_unit_q(unit_ids), _campaign_q(campaign), n__gt=0).order_by("answered_on")
     return [(r["answered_on"], r["n"]) for r in qs]
 
@@ -196,9 +196,16 @@ def responses_per_unit_day(*, campaign: Campaign) -> dict[tuple[int, datetime.da
 def responses_per_campaign(
     *, campaigns: Iterable[Campaign], unit_ids: Iterable[int] | None = None
 ) -> dict[int, int]:
+    campaigns = list(campaigns)
     if counts_materialised():
-        qs = ResponseCount.objects.values("campaign_id").annotate(n=Sum("responses"))
-    else:
-        qs = Response.objects.values("campaign_id").annotate(n=Count("id"))
-    qs = qs.filter(_unit_q(unit_ids), campaign__in=list(campaigns)).order_by()
+        where, params = _where(campaigns, unit_ids)
+        return dict(
+            _fetch(
+                f"SELECT campaign_id, sum(responses) FROM {ResponseCount._meta.db_table} "
+                f"WHERE {where} GROUP BY campaign_id",
+                params,
+            )
+        )
+    qs = Response.objects.values("campaign_id").annotate(n=Count("id"))
+    qs = qs.filter(_unit_q(unit_ids), campaign__in=campaigns).order_by()
     return {r["campaign_id"]: r["n"] for r in qs}

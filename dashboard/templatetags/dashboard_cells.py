@@ -14,7 +14,7 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 register = template.Library()
 
@@ -22,17 +22,22 @@ SMALL_BASE = 30  # DESIGN.md, small bases
 _CENT = Decimal("0.01")
 
 
-def two_places(value) -> str:
+def two_places(value, separator: str | None = None) -> str:
     """`value|floatformat:2|default:"—"`: half up on the decimal text, the locale's comma."""
     if value is None:
         return "—"
     text = str(Decimal(str(value)).quantize(_CENT, ROUND_HALF_UP))
-    return text.replace(".", get_format("DECIMAL_SEPARATOR"))
+    return text.replace(".", separator or get_format("DECIMAL_SEPARATOR"))
 
 
 @register.simple_tag
 def rate_cells(m) -> str:
-    """The four cells of a SliceMeasures `m` after its name and responses."""
+    """The four cells of a SliceMeasures `m` after its name and responses (kept on `m` for the
+    language: a unit's row is written twice, in the table of units and in the tree)."""
+    language = get_language()
+    if m.cells is not None and m.cells[0] == language:
+        return m.cells[1]
+    sep = get_format("DECIMAL_SEPARATOR")  # once, not per number: it costs a lookup each time
     counts = m.counts
     n = counts.total
     badge = ""
@@ -40,14 +45,17 @@ def rate_cells(m) -> str:
         small = escape(gettext("small base"))
         badge = f' <span class="badge text-bg-warning small-base">{small}</span>'
     interval = counts.satisfaction_interval()
-    between = f"{two_places(interval[0])} – {two_places(interval[1])}" if interval else "—"
-    return mark_safe(  # numbers and our own escaped words only
+    between = "—"
+    if interval:
+        between = f"{two_places(interval[0], sep)} – {two_places(interval[1], sep)}"
+    html = mark_safe(  # numbers and our own escaped words only
         f'<td class="text-end">{n}</td>'
-        f'<td class="text-end">{two_places(m.pooled_rate)}{badge}</td>'
+        f'<td class="text-end">{two_places(m.pooled_rate, sep)}{badge}</td>'
         f'<td class="text-end text-nowrap">{between}</td>'
-        f'<td class="text-end">{two_places(m.index)}</td>'
+        f'<td class="text-end">{two_places(m.index, sep)}</td>'
     )
-
+    m.cells = (language, html)
+    return html
 
 
 @register.simple_tag
