@@ -85,7 +85,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('dashboard', '0007_signal_kinds_speeder_kiosk_burst'),
-        ('surveys', '0011_campaign_root'),
+        ('surveys', '0002_roles'),
     ]
 
     operations = [
