@@ -1,9 +1,9 @@
 """The dashboard's long tables' cells, rendered in Python: a region's page has 700 rows.
 
 `{% rate_cells m %}` writes what dashboard/_rate.html wrote (N, rate with its small-base badge,
-95% interval, index) with the same numbers as `floatformat:2`; as an include with four
-floatformat filters a row, the rows took 300 ms of the year's page (bench/years.py, 300
-regional units).
+95% interval, index) with the same numbers as `floatformat:2`: a region's 200 units in 5 ms
+instead of 33 ms as an include with four floatformat filters a row, and the page writes them
+twice (the table of units and the tree). Measured on bench/years.py's data.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def rate_cells(m) -> str:
 @register.simple_tag
 def day_rows(per_day) -> str:
     """The rows of (day, responses): what `{{ day|date:"d/m/Y" }}` and `{{ n }}` wrote, a year's
-    365 rows in a millisecond instead of ten."""
+    365 rows in 1.2 ms instead of 9.3 ms."""
     return mark_safe(  # dates and numbers only
         "".join(
             f'<tr><td>{day:%d/%m/%Y}</td><td class="text-end">{n}</td></tr>' for day, n in per_day
