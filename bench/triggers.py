@@ -42,15 +42,11 @@ def django_setup(db_url: str) -> None:
 def trigger_settings() -> dict[str, list[str]]:
     from dashboard import triggers
 
-    finest = {"dashboard_answercount": triggers.ANSWER_TABLES["dashboard_answercount"]}
-    responses = {"dashboard_responsecount": triggers.RESPONSE_TABLES["dashboard_responsecount"]}
-    saved = triggers.ANSWER_TABLES, triggers.RESPONSE_TABLES
-    triggers.ANSWER_TABLES, triggers.RESPONSE_TABLES = finest, responses
-    try:  # _answer_upsert / _response_upsert read the tables at call time
-        finest_sql = triggers.create_sql()
-    finally:
-        triggers.ANSWER_TABLES, triggers.RESPONSE_TABLES = saved
-    return {"none": triggers.drop_sql(), "finest only": finest_sql, "all": triggers.create_sql()}
+    finest = triggers.create_sql(
+        triggers.FINEST_ANSWERS,
+        {"dashboard_responsecount": triggers.RESPONSE_TABLES["dashboard_responsecount"]},
+    )
+    return {"none": triggers.drop_sql(), "finest only": finest, "all": triggers.create_sql()}
 
 
 def seed() -> tuple[int, list[int], list[int], int]:

@@ -22,9 +22,10 @@ RESPONSE_TABLES = {
     "dashboard_responsecount": "campaign_id, unit_id, respondent_group_id, channel",
     "dashboard_daycount": "campaign_id, unit_id, answered_on",
 }
+FINEST_ANSWERS = {"dashboard_answercount": ANSWER_KEY}  # the rest is summed from it
 
 
-def _answer_upsert(delta_sql: str, tables=ANSWER_TABLES) -> str:
+def _answer_upsert(delta_sql: str, tables: dict[str, str]) -> str:
     """delta_sql yields (campaign_id, unit_id, respondent_group_id, channel, question_id,
     score, sign) rows; one upsert per table."""
     counts = ", ".join(
@@ -55,8 +56,8 @@ def _coarser_answer_rebuild() -> str:
     """
 
 
-def _response_upsert(delta_sql: str) -> str:
-    """delta_sql yields (RESPONSE_KEY…, sign) rows; one upsert per table of RESPONSE_TABLES."""
+def _response_upsert(delta_sql: str, tables: dict[str, str]) -> str:
+    """delta_sql yields (RESPONSE_KEY…, sign) rows; one upsert per table."""
     return "".join(
         f"""
     INSERT INTO {table} AS c ({key}, responses)
@@ -64,7 +65,7 @@ def _response_upsert(delta_sql: str) -> str:
     GROUP BY {key} ORDER BY {key}
     ON CONFLICT ({key}) DO UPDATE SET responses = c.responses + EXCLUDED.responses;
     """
-        for table, key in RESPONSE_TABLES.items()
+        for table, key in tables.items()
     )
 
 
@@ -113,41 +114,48 @@ _RESPONSE_REKEYED = f"""
     SELECT n.campaign_id, n.unit_id, n.respondent_group_id, n.channel, n.answered_on,
            1 AS sign {_REKEYED}"""
 
-FUNCTIONS = {
-    # name: (table, event, body)
-    "dashboard_answer_ins": (
-        "surveys_answer",
-        "INSERT",
-        _answer_upsert(_answers_of("new_rows", 1)),
-    ),
-    "dashboard_answer_del": (
-        "surveys_answer",
-        "DELETE",
-        _answer_upsert(_answers_of("old_rows", -1)),
-    ),
-    "dashboard_answer_upd": (
-        "surveys_answer",
-        "UPDATE",
-        _answer_upsert(_answers_of("old_rows", -1) + " UNION ALL " + _answers_of("new_rows", 1)),
-    ),
-    "dashboard_response_ins": (
-        "surveys_response",
-        "INSERT",
-        _response_upsert(_responses_of("new_rows", 1))
-        + _answer_upsert(_answers_already_there("new_rows", 1)),
-    ),
-    "dashboard_response_del": (
-        "surveys_response",
-        "DELETE",
-        _response_upsert(_responses_of("old_rows", -1))
-        + _answer_upsert(_answers_already_there("old_rows", -1)),
-    ),
-    "dashboard_response_upd": (
-        "surveys_response",
-        "UPDATE",
-        _answer_upsert(_RESPONSE_MOVED) + _response_upsert(_RESPONSE_REKEYED),
-    ),
-}
+def functions(
+    answers: dict[str, str] = ANSWER_TABLES, responses: dict[str, str] = RESPONSE_TABLES
+) -> dict[str, tuple[str, str, str]]:
+    """name: (table, event, body) of each trigger function, counting into the tables given
+    (bench/triggers.py times a smaller set)."""
+    return {
+        "dashboard_answer_ins": (
+            "surveys_answer",
+            "INSERT",
+            _answer_upsert(_answers_of("new_rows", 1), answers),
+        ),
+        "dashboard_answer_del": (
+            "surveys_answer",
+            "DELETE",
+            _answer_upsert(_answers_of("old_rows", -1), answers),
+        ),
+        "dashboard_answer_upd": (
+            "surveys_answer",
+            "UPDATE",
+            _answer_upsert(
+                _answers_of("old_rows", -1) + " UNION ALL " + _answers_of("new_rows", 1), answers
+            ),
+        ),
+        "dashboard_response_ins": (
+            "surveys_response",
+            "INSERT",
+            _response_upsert(_responses_of("new_rows", 1), responses)
+            + _answer_upsert(_answers_already_there("new_rows", 1), answers),
+        ),
+        "dashboard_response_del": (
+            "surveys_response",
+            "DELETE",
+            _response_upsert(_responses_of("old_rows", -1), responses)
+            + _answer_upsert(_answers_already_there("old_rows", -1), answers),
+        ),
+        "dashboard_response_upd": (
+            "surveys_response",
+            "UPDATE",
+            _answer_upsert(_RESPONSE_MOVED, answers)
+            + _response_upsert(_RESPONSE_REKEYED, responses),
+        ),
+    }
 
 
 def _referencing(event: str) -> str:
@@ -158,9 +166,11 @@ def _referencing(event: str) -> str:
     return "REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows"
 
 
-def create_sql() -> list[str]:
+def create_sql(
+    answers: dict[str, str] = ANSWER_TABLES, responses: dict[str, str] = RESPONSE_TABLES
+) -> list[str]:
     statements = []
-    for name, (table, event, body) in FUNCTIONS.items():
+    for name, (table, event, body) in functions(answers, responses).items():
         statements.append(
             f"CREATE OR REPLACE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$\n"
             f"BEGIN\n{body}\nRETURN NULL;\nEND $$;"
@@ -175,20 +185,17 @@ def create_sql() -> list[str]:
 
 def drop_sql() -> list[str]:
     statements = []
-    for name, (table, _event, _body) in FUNCTIONS.items():
+    for name, (table, _event, _body) in functions().items():
         statements.append(f"DROP TRIGGER IF EXISTS {name} ON {table};")
         statements.append(f"DROP FUNCTION IF EXISTS {name}();")
     return statements
 
 
 def rebuild_sql() -> list[str]:
-    """Recompute both tables from the raw rows (after install, or to prove them exact)."""
+    """Recompute every count table from the raw rows (after install, or to prove them exact)."""
     return [
         *(f"DELETE FROM {table};" for table in (*ANSWER_TABLES, *RESPONSE_TABLES)),
-        _answer_upsert(
-            _answers_of("surveys_answer", 1),
-            tables={"dashboard_answercount": ANSWER_TABLES["dashboard_answercount"]},
-        ),
+        _answer_upsert(_answers_of("surveys_answer", 1), FINEST_ANSWERS),
         _coarser_answer_rebuild(),
-        _response_upsert(_responses_of("surveys_response", 1)),
+        _response_upsert(_responses_of("surveys_response", 1), RESPONSE_TABLES),
     ]

@@ -97,14 +97,16 @@ def index(request):
         rounds=_visible(request, unit_ids),
         tree=scope_for(request.user).tree,
     )
+    quotas_listed, quota_count = index_quotas(dash.quotas)
     context = {
         "dash": dash,
+        "quotas_listed": quotas_listed,
+        "quota_count": quota_count,
         **_pickers(request, period),
         "charts": chart_data(dash),
         "own_unit": managed_unit(request.user) if unit_ids is not None else None,
         "overdue": overdue_count(request.user),
         "behind": [q for q in dash.quotas if q.behind],
-        **dict(zip(("quotas_listed", "quota_count"), index_quotas(dash.quotas), strict=True)),
         "can_triage": can_triage(request.user),
     }
     if context["can_triage"]:

@@ -315,14 +315,12 @@ class SliceMeasures:
 
     _pooled: LevelCounts | None = field(default=None, repr=False, compare=False)
     _index: tuple[float | None] | None = field(default=None, repr=False, compare=False)
-    # (language, html) of the dashboard's cells for this slice (dashboard_cells.rate_cells)
-    cells: tuple[str, str] | None = field(default=None, repr=False, compare=False)
 
     def add(self, row: CubeRow) -> None:
         qid = row.question_id
         self.by_question[qid] = self.by_question.get(qid, LevelCounts()) + row.counts
         self.no_opinion[qid] = self.no_opinion.get(qid, 0) + row.n_null
-        self._pooled = self._index = self.cells = None
+        self._pooled = self._index = None
 
     def merge(self, other: SliceMeasures) -> None:
         """Add another slice's counts and responses (a subtotal of already rolled-up units)."""
@@ -331,7 +329,7 @@ class SliceMeasures:
         for qid, n in other.no_opinion.items():
             self.no_opinion[qid] = self.no_opinion.get(qid, 0) + n
         self.responses += other.responses
-        self._pooled = self._index = self.cells = None
+        self._pooled = self._index = None
 
     @property
     def counts(self) -> LevelCounts:

@@ -14,7 +14,7 @@ from django import template
 from django.utils.formats import get_format
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -32,11 +32,7 @@ def two_places(value, separator: str | None = None) -> str:
 
 @register.simple_tag
 def rate_cells(m) -> str:
-    """The four cells of a SliceMeasures `m` after its name and responses (kept on `m` for the
-    language: a unit's row is written twice, in the table of units and in the tree)."""
-    language = get_language()
-    if m.cells is not None and m.cells[0] == language:
-        return m.cells[1]
+    """The four cells of a SliceMeasures `m` after its name and responses."""
     sep = get_format("DECIMAL_SEPARATOR")  # once, not per number: it costs a lookup each time
     counts = m.counts
     n = counts.total
@@ -48,14 +44,12 @@ def rate_cells(m) -> str:
     between = "—"
     if interval:
         between = f"{two_places(interval[0], sep)} – {two_places(interval[1], sep)}"
-    html = mark_safe(  # numbers and our own escaped words only
+    return mark_safe(  # numbers and our own escaped words only
         f'<td class="text-end">{n}</td>'
         f'<td class="text-end">{two_places(m.pooled_rate, sep)}{badge}</td>'
         f'<td class="text-end text-nowrap">{between}</td>'
         f'<td class="text-end">{two_places(m.index, sep)}</td>'
     )
-    m.cells = (language, html)
-    return html
 
 
 @register.simple_tag
